@@ -1,0 +1,151 @@
+"""The engine: one vectorised pass from a formula and authority data to penny-exact amounts.
+
+All authorities, and any number of weight variants, are computed at once with numpy; there
+is no per-authority Python loop.
+
+>>> from fundmodel import load_authorities
+>>> from fundmodel.presets import children_act_formula
+>>> result = allocate(children_act_formula(), load_authorities(), total=1_000_000_000)
+>>> int(result.amount_pence.sum()) == 100_000_000_000
+True
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from fundmodel._types import FloatArray, IntArray
+from fundmodel.authorities import Authorities
+from fundmodel.damping import apply_damping
+from fundmodel.errors import FormulaError
+from fundmodel.formula import NeedsFormula, check_weights
+from fundmodel.money import largest_remainder, total_in_pence
+from fundmodel.result import Allocation
+from fundmodel.sources import Parameter
+
+
+def indicator_matrix(formula: NeedsFormula, authorities: Authorities) -> FloatArray:
+    """Indicator values, shape (indicators, authorities); shares basis gives each row's shares."""
+    rows = np.vstack([ind.values(authorities, purpose=f"indicator {ind.name!r}")
+                      for ind in formula.indicators])
+    if formula.basis == "per_unit":
+        return rows
+    totals = np.sort(rows, axis=1).sum(axis=1, keepdims=True)  # independent of row order
+    if np.any(totals <= 0):
+        k = int(np.argmin(totals[:, 0]))
+        raise FormulaError(
+            f"indicator {formula.indicators[k].name!r} is zero for every authority, "
+            "so it has no shares to distribute"
+        )
+    shares: FloatArray = rows / totals
+    return shares
+
+
+def area_costs(formula: NeedsFormula, authorities: Authorities) -> FloatArray:
+    """The area cost adjustment per authority (ones if the formula has none)."""
+    if formula.area_cost_adjustment is None:
+        return np.ones(authorities.n)
+    aca = authorities.column(formula.area_cost_adjustment)
+    bad = np.flatnonzero(~(aca > 0))
+    if bad.size:
+        i = int(bad[0])
+        raise FormulaError(
+            f"area cost adjustment {formula.area_cost_adjustment!r} must be positive; "
+            f"{authorities.codes[i]} {authorities.names[i]} has {aca[i]}"
+        )
+    return aca
+
+
+def allocate(
+    formula: NeedsFormula,
+    authorities: Authorities,
+    total: float | Parameter,
+    *,
+    weights: FloatArray | None = None,
+    baseline: FloatArray | None = None,
+) -> Allocation:
+    """Allocate ``total`` (pounds) across ``authorities`` by ``formula``.
+
+    ``weights`` (optional, shape variants x indicators) runs many weight variants in one
+    call; by default the formula's own weights are the single variant. ``baseline``
+    overrides the damping baseline column (pounds per authority, in row order).
+    Amounts are whole pence and each variant sums exactly to ``total``: pennies left by
+    rounding down go to the largest remainders, ties to the lower ONS code.
+    """
+    pot = total.in_pounds() if isinstance(total, Parameter) else total
+    pot_pence = total_in_pence(pot)
+    names = [i.name for i in formula.indicators]
+    w = formula.weight_vector()[None, :] if weights is None else np.asarray(weights, np.float64)
+    if w.ndim == 1:
+        w = w[None, :]
+    check_weights(w, formula.basis, names)
+
+    x = indicator_matrix(formula, authorities)
+    need = np.zeros((w.shape[0], authorities.n))
+    for k in range(x.shape[0]):  # a handful of indicators; keeps each sum in a fixed order
+        need += w[:, k, None] * x[k][None, :]
+    need *= area_costs(formula, authorities)[None, :]
+    need_total = np.sort(need, axis=1).sum(axis=1, keepdims=True)  # order-independent sum
+    if np.any(need_total <= 0):
+        raise FormulaError("total need is zero: every authority has zero on every indicator")
+    shares = need / need_total
+    pot_exact = pot_pence / 100.0
+    raw = shares * pot_exact
+
+    base: FloatArray | None = None
+    lam: FloatArray | None = None
+    amounts = raw
+    if formula.damping is not None:
+        base = _baseline(formula, authorities, baseline)
+        amounts, lam = apply_damping(raw, base, formula.damping.floor, formula.damping.ceiling)
+    elif baseline is not None:
+        base = _check_baseline(np.asarray(baseline, np.float64), authorities)
+
+    pence = largest_remainder(
+        np.maximum(amounts, 0.0) * 100.0,
+        np.full(amounts.shape[0], pot_pence, dtype=np.int64),
+        authorities.code_rank(),
+    )
+    return Allocation(
+        formula=formula,
+        authorities=authorities,
+        total_pence=pot_pence,
+        weights=w,
+        need=need,
+        shares=shares,
+        formula_amount=raw,
+        amount_pence=pence,
+        baseline=base,
+        gain_scale=lam,
+        scaling_factor=(pot_exact / need_total[:, 0]) if formula.basis == "per_unit" else None,
+    )
+
+
+def _baseline(
+    formula: NeedsFormula, authorities: Authorities, override: FloatArray | None
+) -> FloatArray:
+    assert formula.damping is not None
+    if override is not None:
+        return _check_baseline(np.asarray(override, np.float64), authorities)
+    from fundmodel.measures import Measure
+
+    return Measure(column=formula.damping.baseline).values(authorities, purpose="damping baseline")
+
+
+def _check_baseline(base: FloatArray, authorities: Authorities) -> FloatArray:
+    if base.shape != (authorities.n,):
+        raise FormulaError(f"baseline must have {authorities.n} values, got shape {base.shape}")
+    bad = np.flatnonzero(~np.isfinite(base) | (base < 0))
+    if bad.size:
+        i = int(bad[0])
+        raise FormulaError(
+            f"baseline for {authorities.codes[i]} {authorities.names[i]} is {base[i]}; "
+            "it must be a finite, non-negative amount in pounds"
+        )
+    return base
+
+
+def per_child(amount_pence: IntArray, children: FloatArray) -> FloatArray:
+    """Pounds per child, NaN where there are no children."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(children > 0, amount_pence / 100.0 / children, np.nan)
