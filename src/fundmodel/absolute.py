@@ -97,6 +97,15 @@ class CostResult:
         """Cost minus funding per council (positive = duties cost more than councils have)."""
         return None if self.funding is None else self.costs(variant) - self.funding
 
+    @property
+    def label(self) -> str:
+        """Short name for tables and charts."""
+        return self.formula.name
+
+    def council_amounts(self, variant: int = 0) -> pd.Series:
+        """Cost per council in pounds, indexed by ONS code (for :func:`compare`)."""
+        return pd.Series(self.costs(variant), index=self.authorities.codes, name=self.label)
+
     def to_frame(self, variant: int = 0) -> pd.DataFrame:
         """One row per authority: cost of each duty, total cost, funding, gap, per child."""
         la = self.authorities

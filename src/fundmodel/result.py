@@ -59,6 +59,15 @@ class Allocation:
         pounds: FloatArray = self.amount_pence[variant] / 100.0
         return pounds
 
+    @property
+    def label(self) -> str:
+        """Short name for tables and charts."""
+        return self.formula.name
+
+    def council_amounts(self, variant: int = 0) -> pd.Series:
+        """Final amount per council in pounds, indexed by ONS code (for :func:`compare`)."""
+        return pd.Series(self.amounts(variant), index=self.authorities.codes, name=self.label)
+
     def to_frame(self, variant: int = 0) -> pd.DataFrame:
         """One row per authority: need share, final amount (£), per child, change vs baseline."""
         la = self.authorities

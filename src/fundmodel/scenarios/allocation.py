@@ -1,0 +1,59 @@
+"""Allocation scenario: a needs formula (or a named preset) distributing a control total.
+
+>>> from fundmodel.scenarios.base import load_scenario_text
+>>> s = load_scenario_text('''
+... kind: allocation
+... header: {title: Prevention grant by Children Act formula, assumes: preset weights}
+... formula: children_act
+... total: 270000000
+... ''')
+>>> int(s.run().amount_pence.sum())
+27000000000
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import field_validator
+
+from fundmodel.formula import NeedsFormula, as_parameter
+from fundmodel.scenarios.base import Scenario
+from fundmodel.sources import Parameter, Unit
+
+if TYPE_CHECKING:
+    from fundmodel.authorities import Authorities
+    from fundmodel.result import Allocation
+
+PRESET_FORMULAS = ("children_act",)
+
+
+class AllocationScenario(Scenario):
+    """Distribute ``total`` (pounds, or a Parameter) by ``formula`` (a model or preset name)."""
+
+    kind: Literal["allocation"] = "allocation"
+    formula: NeedsFormula
+    total: Parameter
+
+    @field_validator("formula", mode="before")
+    @classmethod
+    def _preset(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if value not in PRESET_FORMULAS:
+                raise ValueError(f"unknown preset formula {value!r}; known: {PRESET_FORMULAS}")
+            from fundmodel.presets import children_act_formula
+
+            return children_act_formula()
+        return value
+
+    @field_validator("total", mode="before")
+    @classmethod
+    def _total(cls, value: Any) -> Any:
+        return as_parameter(value, "control total", Unit.GBP)
+
+    def run(self, authorities: Authorities | None = None) -> Allocation:
+        """Allocate the total across ``authorities`` (embedded data by default)."""
+        from fundmodel.authorities import load_authorities
+        from fundmodel.engine import allocate
+
+        return allocate(self.formula, authorities or load_authorities(), self.total)

@@ -1,0 +1,132 @@
+"""The scenario mechanism shared by every scenario family.
+
+A scenario is a frozen pydantic model with a ``kind`` (which family), a ``header`` (title,
+source, what it assumes) and its parameters. Every family registers itself here, so one
+loader reads any scenario file and one function runs any scenario.
+
+>>> from fundmodel.scenarios.base import ScenarioHeader
+>>> ScenarioHeader(title="My ask", assumes="nothing").title
+'My ask'
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, Union
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from fundmodel.errors import ScenarioError
+from fundmodel.sources import Source
+from fundmodel.yamlio import dump_yaml, load_yaml_file, load_yaml_text
+
+if TYPE_CHECKING:
+    from fundmodel.authorities import Authorities
+
+
+class ScenarioHeader(BaseModel):
+    """What a scenario is, where its figures come from, and what it assumes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str = Field(min_length=1)
+    source: Source | None = None
+    assumes: str = Field(min_length=1, description="the assumptions, in plain words")
+
+
+class ScenarioResult(Protocol):
+    """What every scenario's ``run`` returns."""
+
+    def to_frame(self) -> pd.DataFrame: ...
+
+    def summary(self) -> str: ...
+
+    def _repr_html_(self) -> str: ...
+
+
+class Scenario(BaseModel):
+    """Base of every scenario family. Subclasses set ``kind: Literal[...]`` and ``run``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    registry: ClassVar[list[type[Scenario]]] = []
+
+    header: ScenarioHeader
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if "kind" in cls.model_fields:
+            Scenario.registry.append(cls)
+
+    def run(self, authorities: Authorities | None = None) -> ScenarioResult:
+        """Run on ``authorities`` (the embedded data by default)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define run()")
+
+    def to_yaml(self) -> str:
+        """The scenario as YAML that :func:`load_scenario` reads back to an equal model."""
+        return dump_yaml(self.model_dump(mode="json", exclude_defaults=False))
+
+
+def _adapter() -> TypeAdapter[Any]:
+    _import_families()
+    kinds = tuple(Scenario.registry)
+    if len(kinds) == 1:
+        return TypeAdapter(kinds[0])
+    union = Annotated[Union[kinds], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+    return TypeAdapter(union)
+
+
+FAMILY_MODULES = ("allocation", "family_help", "overspend", "rcc")
+"""Modules under fundmodel.scenarios that define scenario families."""
+
+
+def _import_families() -> None:
+    # importing the family modules registers their classes in Scenario.registry
+    for name in FAMILY_MODULES:
+        importlib.import_module(f"fundmodel.scenarios.{name}")
+
+
+def scenario_from_data(data: Any, label: str) -> Scenario:
+    """Validate plain data (parsed YAML) as a scenario; errors name the field and value."""
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{label}: a scenario must be a mapping, got {type(data).__name__}")
+    try:
+        scenario: Scenario = _adapter().validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        value = first.get("input")
+        shown = repr(value) if not isinstance(value, dict) else "{...}"
+        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        raise ScenarioError(f"{label}, field {loc}: {first['msg']}; got {shown}{more}") from None
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario YAML file (safely; unknown keys and duplicate keys are errors).
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.yaml"
+    >>> _ = p.write_text("kind: allocation\\nheader: {title: t, assumes: a}\\n"
+    ...                  "formula: children_act\\ntotal: 1000000\\n")
+    >>> load_scenario(p).kind
+    'allocation'
+    """
+    return scenario_from_data(load_yaml_file(path), str(path))
+
+
+def load_scenario_text(text: str, label: str = "<scenario>") -> Scenario:
+    """Like :func:`load_scenario`, from a YAML string."""
+    return scenario_from_data(load_yaml_text(text, label), label)
+
+
+def scenario_schema() -> dict[str, Any]:
+    """JSON schema of every scenario file kind."""
+    schema: dict[str, Any] = _adapter().json_schema()
+    return schema

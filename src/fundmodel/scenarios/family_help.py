@@ -1,0 +1,1 @@
+"""Scenario family: family_help (being written)."""

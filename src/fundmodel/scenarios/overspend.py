@@ -1,0 +1,1 @@
+"""Scenario family: overspend (being written)."""

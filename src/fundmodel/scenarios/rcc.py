@@ -1,0 +1,1 @@
+"""Scenario family: rcc (being written)."""
