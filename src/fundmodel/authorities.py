@@ -22,6 +22,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -44,6 +45,10 @@ UPPER_BOUNDS: dict[str, float] = {
     "idaci_score_2019": 1.0,
 }
 """Columns with a natural upper limit (percentages, rates, scores)."""
+
+SIGNED_PREFIXES: tuple[str, ...] = ("s251_", "ro3_", "net_", "gbp_signed_")
+"""Money columns that may be negative (net expenditure lines can be: income above spend).
+Every other numeric column (counts, rates, shares, gross amounts) must be >= 0."""
 
 _DATA_PACKAGE = "fundmodel.data"
 
@@ -126,12 +131,24 @@ class Authorities:
         return f"Authorities(n={self.n}, source={self.source!r}, checksum={self.checksum[:12]})"
 
 
-def load_authorities(path: str | Path | None = None) -> Authorities:
+@lru_cache(maxsize=1)
+def current_codes() -> dict[str, str]:
+    """ONS code -> name of the 153 current authorities (from the embedded data)."""
+    frame = pd.read_csv(
+        io.BytesIO(resources.files(_DATA_PACKAGE).joinpath("authorities.csv").read_bytes()),
+        dtype=str, keep_default_na=False, usecols=["code", "name"],
+    )
+    return dict(zip(frame["code"], frame["name"], strict=True))
+
+
+def load_authorities(path: str | Path | None = None, *, require_all: bool = True) -> Authorities:
     """Load the embedded default data, or a user's CSV with the same layout.
 
     A user file needs ``code``, ``name``, ``region`` and ``council_type`` columns and any
     numeric columns (counts, rates, money in pounds). Empty cells are missing values;
-    any other value that is not a plain finite non-negative number is an error.
+    any other value that is not a plain finite non-negative number is an error. Codes must
+    be current authorities; with ``require_all`` (the default) all 153 must be present,
+    otherwise the file may hold a subset (and the result covers just those councils).
 
     >>> la = load_authorities()
     >>> la.codes[:2].tolist(), la.n
@@ -151,6 +168,7 @@ def load_authorities(path: str | Path | None = None) -> Authorities:
     except OSError as exc:
         raise DataError(f"{file}: cannot read file ({exc.strerror})") from None
     frame = parse_authority_csv(raw, str(file))
+    _check_known(frame, str(file), require_all)
     missing = _missing_from_frame(frame)
     return _build(frame, missing, str(file), hashlib.sha256(raw).hexdigest())
 
@@ -207,6 +225,23 @@ def parse_authority_csv(raw: bytes, label: str) -> pd.DataFrame:
     for col in numeric_cols:
         out[col] = _parse_numeric(frame[col].tolist(), col, label)
     return out
+
+
+def _check_known(frame: pd.DataFrame, label: str, require_all: bool) -> None:
+    known = current_codes()
+    for i, code in enumerate(frame["code"]):
+        if code not in known:
+            raise DataError(
+                f"{label}, row {i + 2}, column code: {code} is not a current English upper-tier "
+                "authority with children's services duties (2023 codes)"
+            )
+    absent = [f"{c} {n}" for c, n in known.items() if c not in set(frame["code"])]
+    if require_all and absent:
+        shown = "; ".join(absent[:5]) + (f" and {len(absent) - 5} more" if len(absent) > 5 else "")
+        raise DataError(
+            f"{label}: {len(absent)} authorit{'y is' if len(absent) == 1 else 'ies are'} missing: "
+            f"{shown} (pass require_all=False to load a subset)"
+        )
 
 
 def _check_header(header: list[str], label: str) -> None:
@@ -275,7 +310,7 @@ def _parse_numeric(values: list[str], col: str, label: str) -> FloatArray:
             raise DataError(
                 f"{where}: value {text!r} is not finite (leave the cell empty if missing)"
             )
-        if value < 0:
+        if value < 0 and not col.startswith(SIGNED_PREFIXES):
             raise DataError(f"{where}: value {text!r} is negative")
         if value > upper:
             raise DataError(f"{where}: value {text!r} is above its maximum {upper:g}")

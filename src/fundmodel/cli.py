@@ -1,4 +1,5 @@
-"""The ``fundmodel`` command: ``brief`` writes the default pack; ``validate`` checks a CSV.
+"""The ``fundmodel`` command: ``brief`` writes the default pack, ``run`` runs a scenario
+file, ``schema`` prints the scenario JSON schema, ``validate`` checks an authority CSV.
 
 Errors are one line on stderr and a non-zero exit code.
 """
@@ -33,6 +34,35 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    from fundmodel.authorities import load_authorities
+    from fundmodel.outputs import write_result
+    from fundmodel.scenarios import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    la = load_authorities(args.data) if args.data else load_authorities()
+    _progress(f"running {scenario.header.title!r} on {la.n} authorities")
+    result = scenario.run(la)
+    print(result.summary())
+    if args.out:
+        paths = write_result(scenario, result, Path(args.out), la.checksum)
+        print("Wrote:", *(f"  {p}" for p in paths), sep="\n")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    import json
+
+    from fundmodel.scenarios import scenario_schema
+
+    print(json.dumps(scenario_schema(), indent=2))
+    return 0
+
+
+def _progress(message: str) -> None:
+    print(f"fundmodel: {message}", file=sys.stderr, flush=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = argparse.ArgumentParser(prog="fundmodel", description=__doc__)
@@ -44,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check an authority CSV against the schema")
     validate.add_argument("path", help="CSV file with code, name, region, council_type, ...")
     validate.set_defaults(func=_validate)
+    run = sub.add_parser("run", help="run a scenario YAML file and print its summary")
+    run.add_argument("scenario", help="scenario file (see `fundmodel schema`)")
+    run.add_argument("--data", help="authority CSV to use instead of the embedded data")
+    run.add_argument("--out", help="folder for result.csv, summary, scenario and manifest")
+    run.set_defaults(func=_run)
+    schema = sub.add_parser("schema", help="print the JSON schema of scenario files")
+    schema.set_defaults(func=_schema)
     return parser
 
 

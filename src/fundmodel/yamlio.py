@@ -43,7 +43,10 @@ _StrictSafeLoader.add_constructor(
 
 def load_yaml_text(text: str, label: str) -> Any:
     """Parse YAML text safely; ``label`` (usually the file name) prefixes every error."""
-    loader = _StrictSafeLoader(text)
+    try:
+        loader = _StrictSafeLoader(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{label}: not valid YAML ({exc})") from None
     loader.name = label
     try:
         return loader.get_single_data()

@@ -100,7 +100,10 @@ def scenario_from_data(data: Any, label: str) -> Scenario:
         scenario: Scenario = _adapter().validate_python(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        parts = list(first["loc"])
+        if parts and parts[0] == data.get("kind"):  # the union's tag, not a field
+            parts = parts[1:]
+        loc = ".".join(str(p) for p in parts) or "(top level)"
         value = first.get("input")
         shown = repr(value) if not isinstance(value, dict) else "{...}"
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""

@@ -1,0 +1,287 @@
+"""Costed briefing charts in one house style. Each chart is two public functions: a
+``*_data`` function returning exactly what is drawn (a DataFrame you can export as CSV) and
+a ``plot_*`` function drawing that frame. Titles state the finding; subtitles the units;
+footnotes the sources, data years and fundmodel version.
+
+>>> from fundmodel import allocate, load_authorities
+>>> from fundmodel.presets import children_act_formula
+>>> res = allocate(children_act_formula(), load_authorities(), 270_000_000)
+>>> data = ranked_bars_data(res.to_frame(), value="amount", top=10)
+>>> len(data), list(data.columns)
+(10, ['rank', 'code', 'name', 'value'])
+>>> fig = plot_ranked_bars(data, units="£m", sources=["example"])
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.collections import PatchCollection  # noqa: E402
+from matplotlib.patches import PathPatch  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from fundmodel import __version__  # noqa: E402
+from fundmodel.errors import FundmodelError  # noqa: E402
+from fundmodel.files import write_bytes_atomic  # noqa: E402
+
+BLUE, ORANGE, GREEN, GREY = "#0072B2", "#E69F00", "#009E73", "#595959"
+HEX_ACKNOWLEDGEMENT = (
+    "Hex layout: House of Commons Library, UK hex cartogram of upper-tier local "
+    "authorities (2023), Open Parliament Licence"
+)
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Use fundmodel's matplotlib style inside the block."""
+    style = resources.files("fundmodel").joinpath("style/fundmodel.mplstyle")
+    with resources.as_file(style) as path, plt.style.context(str(path)):
+        yield
+
+
+def _finish(fig: Figure, title: str, units: str, sources: Sequence[str]) -> Figure:
+    """Title (the finding), units line, and a footnote with sources and version."""
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold", y=1.0)
+    fig.text(0.01, 0.955, units, ha="left", va="top", fontsize=10, color=GREY)
+    lines = [*(f"Source: {s}" for s in sources), f"Made with fundmodel {__version__}"]
+    note = "\n".join(textwrap.fill(line, width=150, subsequent_indent="  ") for line in lines)
+    fig.text(0.01, -0.01, note, ha="left", va="top", fontsize=7.5, color=GREY)
+    return fig
+
+
+def save_chart(fig: Figure, stem: Path) -> list[Path]:
+    """Save ``fig`` as ``stem.png`` and ``stem.svg`` (each written atomically)."""
+    paths = []
+    for ext, metadata in (("png", {"Software": None}), ("svg", {"Date": None})):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=ext, metadata=metadata, bbox_inches="tight", pad_inches=0.25,
+                     dpi=200 if ext == "png" else 100)
+        path = stem.with_suffix(f".{ext}")
+        write_bytes_atomic(path, buffer.getvalue())
+        paths.append(path)
+    plt.close(fig)
+    return paths
+
+
+# ---------------------------------------------------------------- ranked bars
+def ranked_bars_data(frame: pd.DataFrame, value: str = "amount", top: int | None = 25,
+                     scale: float = 1e6) -> pd.DataFrame:
+    """The ``top`` councils by ``value`` (all when ``top`` is None), value divided by ``scale``."""
+    if value not in frame:
+        raise FundmodelError(f"no column {value!r} to rank; columns: {list(frame.columns)}")
+    ranked = frame.sort_values([value, "code"], ascending=[False, True])
+    if top is not None:
+        ranked = ranked.head(top)
+    return pd.DataFrame(
+        {
+            "rank": np.arange(1, len(ranked) + 1),
+            "code": ranked["code"].to_numpy(),
+            "name": ranked["name"].to_numpy(),
+            "value": ranked[value].to_numpy() / scale,
+        }
+    )
+
+
+def plot_ranked_bars(data: pd.DataFrame, *, units: str, sources: Sequence[str],
+                     title: str | None = None, value_format: str = "£{:,.2f}m") -> Figure:
+    """Horizontal bars, largest at the top, each labelled with its value."""
+    with house_style():
+        height = max(4.0, 0.26 * len(data) + 1.8)
+        fig, ax = plt.subplots(figsize=(10, height))
+        y = np.arange(len(data))[::-1]
+        ax.barh(y, data["value"], color=BLUE, edgecolor="white", height=0.75)
+        ax.set_yticks(y, data["name"])
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(-0.6, len(data) - 0.4)
+        top = float(data["value"].max()) if len(data) else 1.0
+        for yi, v in zip(y, data["value"], strict=True):
+            ax.text(v + top * 0.01, yi, value_format.format(v), va="center", fontsize=8)
+        ax.set_xlim(0, top * 1.12)
+        ax.set_xlabel(units)
+        if title is None:
+            first = data.iloc[0]
+            title = f"{first['name']} is ranked first, at {value_format.format(first['value'])}"
+        return _finish(fig, title, units, sources)
+
+
+# ---------------------------------------------------------------- winners and losers
+def winners_losers_data(new: pd.Series, baseline: pd.Series, names: pd.Series,
+                        tolerance: float = 1.0) -> pd.DataFrame:
+    """Change per council (new - baseline, pounds and %), sorted; ``status`` is gain, loss or
+    no change (|change| below ``tolerance`` pounds). All three series are indexed by code."""
+    codes = new.index
+    if set(codes) != set(baseline.index):
+        raise FundmodelError("new and baseline amounts cover different councils")
+    change = new - baseline.reindex(codes)
+    base = baseline.reindex(codes)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(base > 0, 100 * change / base, np.nan)
+    status = np.where(change > tolerance, "gain", np.where(change < -tolerance, "loss",
+                                                          "no change"))
+    out = pd.DataFrame({"code": codes, "name": names.reindex(codes).to_numpy(),
+                        "baseline": base.to_numpy(), "new": new.to_numpy(),
+                        "change": change.to_numpy(), "change_pct": pct, "status": status})
+    return out.sort_values(["change", "code"], ascending=[False, True]).reset_index(drop=True)
+
+
+def plot_winners_losers(data: pd.DataFrame, *, sources: Sequence[str], show: int = 12,
+                        title: str | None = None) -> Figure:
+    """The ``show`` biggest gains and losses (£m), gains solid, losses hatched."""
+    gains = data[data["status"] == "gain"].head(show)
+    losses = data[data["status"] == "loss"].tail(show)
+    shown = pd.concat([gains, losses])
+    with house_style():
+        fig, ax = plt.subplots(figsize=(10, max(4.0, 0.28 * len(shown) + 2)))
+        y = np.arange(len(shown))[::-1]
+        values = shown["change"].to_numpy() / 1e6
+        colours = [BLUE if v > 0 else ORANGE for v in values]
+        hatches = ["" if v > 0 else "///" for v in values]
+        bars = ax.barh(y, values, color=colours, edgecolor="black", linewidth=0.4)
+        for bar, hatch in zip(bars, hatches, strict=True):
+            bar.set_hatch(hatch)
+        ax.set_yticks(y, shown["name"])
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_xlabel("change against baseline, £m")
+        n_gain = int((data["status"] == "gain").sum())
+        n_loss = int((data["status"] == "loss").sum())
+        if title is None:
+            title = f"{n_gain} councils gain and {n_loss} lose against the baseline"
+        return _finish(fig, title, f"£m change; the {show} largest gains (solid) and losses "
+                       "(hatched)", sources)
+
+
+# ---------------------------------------------------------------- hex map
+@lru_cache(maxsize=1)
+def hex_layout() -> tuple[pd.DataFrame, dict[str, MplPath]]:
+    """The hex cartogram: label positions (code, name, x, y, group) and each council's
+    outline as a matplotlib path (holes included)."""
+    base = resources.files("fundmodel.data")
+    layout = pd.read_csv(io.BytesIO(base.joinpath("hex_layout.csv").read_bytes()),
+                         dtype={"code": str})
+    vertices = pd.read_csv(io.BytesIO(base.joinpath("hex_polygons.csv").read_bytes()),
+                           dtype={"code": str})
+    paths: dict[str, MplPath] = {}
+    for code, rings in vertices.groupby("code", sort=False):
+        parts = [MplPath(ring[["x", "y"]].to_numpy(), closed=True)
+                 for _, ring in rings.groupby(["part", "ring"], sort=True)]
+        paths[str(code)] = MplPath.make_compound_path(*parts)
+    return layout, paths
+
+
+def hex_map_data(values: pd.Series) -> pd.DataFrame:
+    """Join per-council ``values`` (indexed by ONS code) to the hex layout (NaN = no data)."""
+    layout, _ = hex_layout()
+    unknown = sorted(set(values.index) - set(layout["code"]))
+    if unknown:
+        raise FundmodelError(f"codes not in the hex layout: {unknown[:5]}")
+    out = layout[["code", "name", "x", "y"]].copy()
+    out["value"] = values.reindex(out["code"]).to_numpy(dtype=float)
+    return out
+
+
+def plot_hex_map(data: pd.DataFrame, *, title: str, units: str, sources: Sequence[str],
+                 cmap: str = "cividis", diverging: bool = False, label: int = 3) -> Figure:
+    """England's 153 councils on the House of Commons Library hex cartogram, coloured by
+    ``value`` (cividis: ordered light-dark, readable in greyscale); light grey = no data.
+    With ``diverging`` a two-sided scale centred on zero (PuOr). The ``label`` councils with
+    the highest values are named."""
+    _, outlines = hex_layout()
+    values = data["value"].to_numpy(dtype=float)
+    with house_style():
+        fig, ax = plt.subplots(figsize=(9, 9.5))
+        ax.grid(False)
+        finite = values[np.isfinite(values)]
+        if diverging:
+            lim = float(np.max(np.abs(finite))) if finite.size else 1.0
+            norm: matplotlib.colors.Normalize = matplotlib.colors.TwoSlopeNorm(
+                vmin=-lim, vcenter=0.0, vmax=lim)
+            cmap = "PuOr"
+        else:
+            norm = matplotlib.colors.Normalize(float(finite.min()), float(finite.max()))
+        colours = matplotlib.colormaps[cmap](norm(np.nan_to_num(values)))
+        colours[np.isnan(values)] = matplotlib.colors.to_rgba("#eeeeee")
+        patches = [PathPatch(outlines[c]) for c in data["code"]]
+        ax.add_collection(PatchCollection(patches, facecolors=colours, edgecolors="white",
+                                          linewidths=0.5))
+        ax.set_xlim(float(data["x"].min()) - 2, float(data["x"].max()) + 14)
+        ax.set_ylim(float(data["y"].min()) - 2, float(data["y"].max()) + 2)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        mappable = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
+        bar = fig.colorbar(mappable, ax=ax, shrink=0.5, pad=0.02, orientation="horizontal",
+                           location="bottom", aspect=35)
+        bar.set_label(units)
+        right = float(data["x"].max()) + 3
+        top_rows = data.nlargest(label, "value").sort_values("y", ascending=False)
+        y_text = float(data["y"].max())
+        for _, row in top_rows.iterrows():
+            ax.annotate(f"{row['name']}: {row['value']:,.2f}", (row["x"], row["y"]),
+                        xytext=(right, y_text), fontsize=8, va="center",
+                        arrowprops={"arrowstyle": "-", "lw": 0.6, "color": GREY})
+            y_text -= 2.2
+        if np.isnan(values).any():
+            ax.text(0.0, 0.02, "light grey: no data", transform=ax.transAxes, fontsize=8,
+                    color=GREY)
+        return _finish(fig, title, units, [*sources, HEX_ACKNOWLEDGEMENT])
+
+
+# ---------------------------------------------------------------- need vs funding
+def need_vs_funding_data(need_share: pd.Series, funding: pd.Series,
+                         names: pd.Series) -> pd.DataFrame:
+    """Need share vs current funding share per council (both in %), from series by code."""
+    both = funding.notna()
+    fund = funding[both]
+    out = pd.DataFrame({"code": fund.index, "name": names.reindex(fund.index).to_numpy()})
+    need = need_share.reindex(fund.index)
+    out["need_share_pct"] = 100 * need.to_numpy() / need.sum()
+    out["funding_share_pct"] = 100 * fund.to_numpy() / fund.sum()
+    out["ratio"] = out["funding_share_pct"] / out["need_share_pct"]
+    return out
+
+
+def plot_need_vs_funding(data: pd.DataFrame, *, units: str, sources: Sequence[str],
+                         label: int = 6, title: str | None = None) -> Figure:
+    """Scatter of need share against funding share with the line of equal shares (log axes)."""
+    with house_style():
+        fig, ax = plt.subplots(figsize=(8.5, 7.5))
+        ax.grid(True, which="major", axis="both")
+        ax.scatter(data["need_share_pct"], data["funding_share_pct"], s=18, color=BLUE,
+                   edgecolor="white", linewidth=0.4, zorder=3)
+        lo = float(min(data["need_share_pct"].min(), data["funding_share_pct"].min())) * 0.8
+        hi = float(max(data["need_share_pct"].max(), data["funding_share_pct"].max())) * 1.2
+        ax.plot([lo, hi], [lo, hi], color=GREY, linestyle="--", linewidth=1,
+                label="funding share = need share")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+        percent = matplotlib.ticker.FuncFormatter(lambda v, _pos: f"{v:g}%")
+        ax.xaxis.set_major_formatter(percent)
+        ax.yaxis.set_major_formatter(percent)
+        ax.set_xlabel("share of assessed need, % (log scale)")
+        ax.set_ylabel(f"share of {units}, % (log scale)")
+        extremes = pd.concat([data.nlargest(label // 2, "ratio"),
+                              data.nsmallest(label // 2, "ratio")])
+        for _, row in extremes.iterrows():
+            ax.annotate(row["name"], (row["need_share_pct"], row["funding_share_pct"]),
+                        xytext=(4, 4), textcoords="offset points", fontsize=8)
+        ax.legend(loc="upper left")
+        within = float((np.abs(data["ratio"] - 1) <= 0.05).mean() * 100)
+        if title is None:
+            title = f"Only {within:.0f}% of councils have a funding share within 5% of their need share"
+        return _finish(fig, title, f"{units}: share of England total vs share of need", sources)

@@ -1,0 +1,34 @@
+"""Markdown tables for the documentation, generated from the code's own records.
+
+>>> text = parameters_markdown()
+>>> text.startswith("# Parameter records")
+True
+"""
+
+from __future__ import annotations
+
+from fundmodel.presets import all_parameters
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def parameters_markdown() -> str:
+    """Every parameter record shipped with fundmodel, with its value, unit and source."""
+    lines = [
+        "# Parameter records",
+        "",
+        "Every number fundmodel ships, generated from the code. *Assumption* marks values no",
+        "publication states (fundmodel's choice, explained in the note).",
+        "",
+        "| label | value | unit | source | assumption | note | reviewed |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for p in all_parameters():
+        source = p.source.cite() + (f" <{p.source.url}>" if p.source.url else "")
+        lines.append(
+            f"| {_cell(p.label)} | {p.value:,.6g} | {p.unit.value} | {_cell(source)} | "
+            f"{'yes' if p.assumption else 'no'} | {_cell(p.note)} | {p.reviewed} |"
+        )
+    return "\n".join(lines) + "\n"

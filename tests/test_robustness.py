@@ -1,0 +1,198 @@
+"""Malformed inputs: each gets a specific fundmodel error naming file, row, column and value."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fundmodel import DataError, FundmodelError, ScenarioError, load_authorities
+from fundmodel.authorities import parse_authority_csv
+from fundmodel.scenarios import load_scenario, load_scenario_text
+from fundmodel.yamlio import load_yaml_text
+
+COLUMNS = ["code", "name", "region", "council_type", "children_0_17", "cla_count_2025"]
+
+
+def valid_csv_lines() -> list[list[str]]:
+    """The embedded data's first columns as rows of cells (header first)."""
+    frame = load_authorities().to_frame()[COLUMNS].copy()
+    frame["cla_count_2025"] = frame["cla_count_2025"].fillna(0)
+    text: str = frame.to_csv(index=False, lineterminator="\n", float_format="%.0f")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def write(tmp_path: Path, rows: list[list[str]], name: str = "councils.csv",
+          prefix: bytes = b"", delimiter: str = ",") -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    path = tmp_path / name
+    path.write_bytes(prefix + buffer.getvalue().encode())
+    return path
+
+
+def set_cell(rows: list[list[str]], row: int, column: str, value: str) -> list[list[str]]:
+    """Replace one cell (row counted as in the file: header is row 1)."""
+    out = [list(r) for r in rows]
+    out[row - 1][COLUMNS.index(column)] = value
+    return out
+
+
+def test_valid_file_loads(tmp_path: Path) -> None:
+    la = load_authorities(write(tmp_path, valid_csv_lines()))
+    assert la.n == 153
+
+
+def test_bom_is_accepted(tmp_path: Path) -> None:
+    assert load_authorities(write(tmp_path, valid_csv_lines(), prefix=b"\xef\xbb\xbf")).n == 153
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("code", "E06999999", r"row 5, column code: E06999999 is not a current English"),
+        ("code", "X123", r"row 5, column code: value 'X123' is not an English upper-tier"),
+        ("code", "E10000006", r"row 5, column code: E10000006 \(Cumbria\) was replaced in 2023"),
+        ("code", "E06000001 ", r"row 5, column code: value 'E06000001 ' has leading/trailing"),
+        ("children_0_17", "NaN", r"row 5, column children_0_17: value 'NaN' is not finite"),
+        ("children_0_17", "inf", r"row 5, column children_0_17: value 'inf' is not finite"),
+        ("children_0_17", "-5", r"row 5, column children_0_17: value '-5' is negative"),
+        ("children_0_17", "lots", r"row 5, column children_0_17: value 'lots' is not a number"),
+        ("children_0_17", "12,345", r"value '12,345' is not a number \(thousands separators"),
+        ("region", "Mercia", r"row 5, column region: 'Mercia'"),
+        ("council_type", "county", r"row 5, column council_type: 'county'"),
+    ],
+)
+def test_bad_cells_name_file_row_column_value(
+    tmp_path: Path, column: str, value: str, message: str
+) -> None:
+    path = write(tmp_path, set_cell(valid_csv_lines(), 5, column, value))
+    with pytest.raises(DataError, match=message) as info:
+        load_authorities(path)
+    assert str(path) in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_duplicate_code(tmp_path: Path) -> None:
+    lines = valid_csv_lines()
+    code = lines[3][0]
+    with pytest.raises(DataError, match=rf"row 6, column code: {code} duplicates row 4"):
+        load_authorities(write(tmp_path, set_cell(lines, 6, "code", code)))
+
+
+def test_missing_council_is_named_unless_a_subset_is_asked_for(tmp_path: Path) -> None:
+    lines = valid_csv_lines()
+    dropped = lines.pop(10)[0]
+    path = write(tmp_path, lines)
+    with pytest.raises(DataError, match=rf"1 authority is missing: {dropped}"):
+        load_authorities(path)
+    assert load_authorities(path, require_all=False).n == 152
+
+
+def test_other_delimiter(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="uses ';' as its delimiter"):
+        load_authorities(write(tmp_path, valid_csv_lines(), delimiter=";"))
+
+
+def test_missing_required_column(tmp_path: Path) -> None:
+    lines = [row[:2] + row[3:] for row in valid_csv_lines()]
+    with pytest.raises(DataError, match=r"missing required column\(s\) \['region'\]"):
+        load_authorities(write(tmp_path, lines))
+
+
+def test_ragged_row(tmp_path: Path) -> None:
+    lines = valid_csv_lines()
+    lines[7].append("99")
+    with pytest.raises(DataError, match="row 8: 7 fields, header has 6"):
+        load_authorities(write(tmp_path, lines))
+
+
+# ---------------------------------------------------------------- scenario files
+GOOD = "kind: allocation\nheader: {title: t, assumes: a}\nformula: children_act\ntotal: 1000\n"
+
+
+def test_good_scenario_round_trips() -> None:
+    scenario = load_scenario_text(GOOD)
+    again = load_scenario_text(scenario.to_yaml())
+    assert again == scenario
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (GOOD + "colour: red\n", r"field colour: Extra inputs are not permitted"),
+        (GOOD.replace("total: 1000", "total: lots"), r"field total"),
+        (GOOD + "total: 5\n", r"line 5: duplicate key 'total'"),
+        (GOOD.replace("allocation", "unicorn"), r"field .*kind|unicorn"),
+        (GOOD.replace("children_act", "nonsense"), r"unknown preset formula 'nonsense'"),
+        ("- a\n- b\n", r"a scenario must be a mapping"),
+        ("kind: [unclosed\n", r"line 2"),
+    ],
+)
+def test_bad_scenarios(text: str, message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario_text(text, "s.yaml")
+
+
+def test_unsafe_yaml_tag_is_refused_and_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.yaml"
+    path.write_text(f'!!python/object/apply:os.system ["touch {marker}"]\n')
+    with pytest.raises(ScenarioError, match="could not determine a constructor"):
+        load_scenario(path)
+    assert not marker.exists()
+
+
+def test_cli_error_is_one_line_and_non_zero(tmp_path: Path) -> None:
+    path = write(tmp_path, set_cell(valid_csv_lines(), 5, "children_0_17", "-5"))
+    proc = subprocess.run([sys.executable, "-m", "fundmodel", "validate", str(path)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1
+    assert "row 5, column children_0_17: value '-5' is negative" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- fuzzing the loaders
+@given(st.binary(max_size=400))
+def test_random_bytes_give_only_data_errors(raw: bytes) -> None:
+    try:
+        parse_authority_csv(raw, "fuzz.csv")
+    except DataError:
+        pass
+
+
+@given(st.lists(st.sampled_from(["E06000001", "E09000002", "x", "", "1", "-1", "1e400",
+                                 "North East", "unitary", '"', ",", "\n", ";", " "]),
+                max_size=60))
+def test_near_valid_csv_gives_only_data_errors(tokens: list[str]) -> None:
+    text = "code,name,region,council_type,v\n" + ",".join(tokens)
+    try:
+        parse_authority_csv(text.encode(), "fuzz.csv")
+    except DataError:
+        pass
+
+
+@given(st.text(max_size=300))
+def test_random_yaml_text_gives_only_scenario_errors(text: str) -> None:
+    try:
+        load_scenario_text(text, "fuzz.yaml")
+    except ScenarioError:
+        pass
+
+
+@given(st.sampled_from(GOOD.splitlines()).flatmap(
+    lambda line: st.tuples(st.just(line), st.text(max_size=12))))
+def test_near_valid_yaml_gives_only_fundmodel_errors(edit: tuple[str, str]) -> None:
+    line, junk = edit
+    try:
+        load_yaml_text(GOOD.replace(line, line + junk), "fuzz.yaml")
+        load_scenario_text(GOOD.replace(line, line + junk), "fuzz.yaml")
+    except FundmodelError:
+        pass
