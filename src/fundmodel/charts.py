@@ -18,26 +18,22 @@ import io
 import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as MplPath
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.collections import PatchCollection  # noqa: E402
-from matplotlib.patches import PathPatch  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from fundmodel import __version__  # noqa: E402
-from fundmodel.errors import FundmodelError  # noqa: E402
-from fundmodel.files import write_bytes_atomic  # noqa: E402
+from fundmodel import __version__
+from fundmodel.errors import FundmodelError
+from fundmodel.files import write_bytes_atomic
 
 BLUE, ORANGE, GREEN, GREY = "#0072B2", "#E69F00", "#009E73", "#595959"
 HEX_ACKNOWLEDGEMENT = (
@@ -123,7 +119,7 @@ def plot_ranked_bars(data: pd.DataFrame, *, units: str, sources: Sequence[str],
 def winners_losers_data(new: pd.Series, baseline: pd.Series, names: pd.Series,
                         tolerance: float = 1.0) -> pd.DataFrame:
     """Change per council (new - baseline, pounds and %), sorted; ``status`` is gain, loss or
-    no change (|change| below ``tolerance`` pounds). All three series are indexed by code."""
+    no change (absolute change below ``tolerance`` pounds). All three series are indexed by code."""
     codes = new.index
     if set(codes) != set(baseline.index):
         raise FundmodelError("new and baseline amounts cover different councils")
@@ -283,5 +279,6 @@ def plot_need_vs_funding(data: pd.DataFrame, *, units: str, sources: Sequence[st
         ax.legend(loc="upper left")
         within = float((np.abs(data["ratio"] - 1) <= 0.05).mean() * 100)
         if title is None:
-            title = f"Only {within:.0f}% of councils have a funding share within 5% of their need share"
+            title = (f"Only {within:.0f}% of councils have a funding share within 5% of their "
+                     "need share")
         return _finish(fig, title, f"{units}: share of England total vs share of need", sources)

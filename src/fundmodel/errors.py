@@ -27,5 +27,9 @@ class InfeasibleDampingError(FormulaError):
     """Floors or ceilings cannot be met within the control total."""
 
 
+class CompareError(FundmodelError):
+    """Results cannot be compared as given (different councils, bad labels, ...)."""
+
+
 class ScenarioError(FundmodelError):
     """A scenario file or model is invalid."""

@@ -24,6 +24,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fundmodel._types import FloatArray
+from fundmodel.errors import FormulaError
 from fundmodel.measures import Measure
 from fundmodel.sources import Parameter, Source, Unit
 
@@ -127,14 +128,17 @@ class NeedsFormula(BaseModel):
 
         >>> from fundmodel.presets import children_act_formula
         >>> f = children_act_formula().with_weights(
-        ...     {"population": 0.5, "projected_growth": 0.0, "disability": 0.2,
+        ...     {"population": 0.5, "projected_population": 0.0, "disability": 0.2,
         ...      "deprivation": 0.3})
         >>> f.weight_vector().tolist()
         [0.5, 0.0, 0.2, 0.3]
         """
         unknown = sorted(set(weights) - {i.name for i in self.indicators})
         if unknown:
-            raise ValueError(f"unknown indicator(s) {unknown}")
+            raise FormulaError(
+                f"unknown indicator(s) {unknown}; the formula has "
+                f"{[i.name for i in self.indicators]}"
+            )
         new = [
             i.model_copy(update={"weight": as_parameter(weights[i.name], i.name, Unit.WEIGHT)})
             if i.name in weights
@@ -146,8 +150,6 @@ class NeedsFormula(BaseModel):
 
 def check_weights(weights: FloatArray, basis: str, names: list[str]) -> None:
     """Validate a (variants x indicators) weight array; raise FormulaError naming the problem."""
-    from fundmodel.errors import FormulaError
-
     if weights.ndim != 2 or weights.shape[1] != len(names):
         raise FormulaError(
             f"weights must have shape (variants, {len(names)}) for indicators {names}, "

@@ -7,7 +7,7 @@ formula's caseloads are each a :class:`Measure`.
 >>> poor = Measure(column="child_poverty_pct", times="children_0_17", scale=0.01)
 >>> values = poor.values(load_authorities())
 >>> round(float(values.sum()) / 1e6, 2)  # children in relative low-income families, millions
-2.72
+2.41
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from fundmodel.codes import REGIONS
 from fundmodel.engine import allocate
 from fundmodel.formula import Damping, Indicator, NeedsFormula
 from fundmodel.result import Allocation
+from fundmodel.scenarios.rcc import RCCResult
 
 
 def synthetic_authorities(
@@ -175,6 +176,12 @@ def check_damping_invariants(result: Allocation) -> None:
                 f"{result.authorities.codes[i]} above ceiling: {result.amount_pence[v, i]}p > "
                 f"{high[i]}p"
             )
+
+
+def check_pool_conservation(result: RCCResult) -> None:
+    """RCC pooling conserves money to the penny: what members put in equals what the pools
+    hold plus what they pay out (delegates to the result's own exact check)."""
+    result.check_conservation()
 
 
 def check_permutation(case: AllocationCase, permutation: Sequence[int]) -> None:

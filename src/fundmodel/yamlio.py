@@ -26,18 +26,18 @@ def _construct_mapping(loader: _StrictSafeLoader, node: yaml.MappingNode) -> dic
     loader.flatten_mapping(node)
     out: dict[Any, Any] = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         if key in out:
             raise ScenarioError(
                 f"{loader.name}, line {key_node.start_mark.line + 1}: duplicate key {key!r}"
             )
-        out[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        out[key] = loader.construct_object(value_node, deep=True)
     return out
 
 
 _StrictSafeLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,  # type: ignore[arg-type]
+    _construct_mapping,
 )
 
 
@@ -59,7 +59,7 @@ def load_yaml_text(text: str, label: str) -> Any:
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{label}: not valid YAML ({exc})") from None
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
 
 
 def load_yaml_file(path: str | Path) -> Any:

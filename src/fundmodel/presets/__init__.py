@@ -15,18 +15,41 @@ from fundmodel.presets.children_act import (
     children_act_costs,
     children_act_formula,
 )
+from fundmodel.presets.investment import (
+    INVESTMENT_PARAMETERS,
+    care_review_ask,
+    children_england_double_ask,
+    family_help_ask,
+    illustrative_deflator,
+    select_committee_ask,
+)
 from fundmodel.sources import Parameter
 
 
 def all_parameters() -> list[Parameter]:
     """Every parameter record shipped with fundmodel (walked by the convention tests)."""
-    return [*CHILDREN_ACT_WEIGHTS.values(), PREVENTION_GRANT_2025_26]
+    from fundmodel.scenarios.overspend import OVERSPEND_PARAMETERS
+    from fundmodel.scenarios.rcc import RCC_PARAMETERS
+
+    return [
+        *CHILDREN_ACT_WEIGHTS.values(),
+        PREVENTION_GRANT_2025_26,
+        *INVESTMENT_PARAMETERS,
+        *OVERSPEND_PARAMETERS,
+        *RCC_PARAMETERS,
+    ]
 
 
 __all__ = [
     "CHILDREN_ACT_WEIGHTS",
+    "INVESTMENT_PARAMETERS",
     "PREVENTION_GRANT_2025_26",
     "all_parameters",
+    "care_review_ask",
     "children_act_costs",
     "children_act_formula",
+    "children_england_double_ask",
+    "family_help_ask",
+    "illustrative_deflator",
+    "select_committee_ask",
 ]
