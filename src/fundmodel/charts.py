@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import io
 import textwrap
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -34,6 +36,10 @@ from matplotlib.path import Path as MplPath
 from fundmodel import __version__
 from fundmodel.errors import FundmodelError
 from fundmodel.files import write_bytes_atomic
+
+if TYPE_CHECKING:
+    from fundmodel.scenarios.family_help import InvestmentResult
+    from fundmodel.scenarios.rcc import RCCResult
 
 BLUE, ORANGE, GREEN, GREY = "#0072B2", "#E69F00", "#009E73", "#595959"
 HEX_ACKNOWLEDGEMENT = (
@@ -51,7 +57,13 @@ def house_style() -> Iterator[None]:
 
 
 def _finish(fig: Figure, title: str, units: str, sources: Sequence[str]) -> Figure:
-    """Title (the finding), units line, and a footnote with sources and version."""
+    """Title (the finding), units line, and a footnote with sources and version.
+
+    The axes (with their tick labels) are first fitted inside the figure, so the title and
+    footnote line up with the left edge of everything drawn."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # colorbar axes are not tight-layout aware
+        fig.tight_layout(rect=(0.0, 0.0, 1.0, 0.93))
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold", y=1.0)
     fig.text(0.01, 0.955, units, ha="left", va="top", fontsize=10, color=GREY)
     lines = [*(f"Source: {s}" for s in sources), f"Made with fundmodel {__version__}"]
@@ -214,7 +226,7 @@ def plot_hex_map(data: pd.DataFrame, *, title: str, units: str, sources: Sequenc
         patches = [PathPatch(outlines[c]) for c in data["code"]]
         ax.add_collection(PatchCollection(patches, facecolors=colours, edgecolors="white",
                                           linewidths=0.5))
-        ax.set_xlim(float(data["x"].min()) - 2, float(data["x"].max()) + 14)
+        ax.set_xlim(float(data["x"].min()) - 2, float(data["x"].max()) + 8)
         ax.set_ylim(float(data["y"].min()) - 2, float(data["y"].max()) + 2)
         ax.set_aspect("equal")
         ax.axis("off")
@@ -222,14 +234,12 @@ def plot_hex_map(data: pd.DataFrame, *, title: str, units: str, sources: Sequenc
         bar = fig.colorbar(mappable, ax=ax, shrink=0.5, pad=0.02, orientation="horizontal",
                            location="bottom", aspect=35)
         bar.set_label(units)
-        right = float(data["x"].max()) + 3
-        top_rows = data.nlargest(label, "value").sort_values("y", ascending=False)
-        y_text = float(data["y"].max())
-        for _, row in top_rows.iterrows():
+        box = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": GREY, "lw": 0.5, "alpha": 0.9}
+        for _, row in data.nlargest(label, "value").iterrows():
+            ax.plot(row["x"], row["y"], marker="o", ms=3, color="black")
             ax.annotate(f"{row['name']}: {row['value']:,.2f}", (row["x"], row["y"]),
-                        xytext=(right, y_text), fontsize=8, va="center",
-                        arrowprops={"arrowstyle": "-", "lw": 0.6, "color": GREY})
-            y_text -= 2.2
+                        xytext=(6, 0), textcoords="offset points", fontsize=7.5,
+                        va="center", bbox=box)
         if np.isnan(values).any():
             ax.text(0.0, 0.02, "light grey: no data", transform=ax.transAxes, fontsize=8,
                     color=GREY)
@@ -282,3 +292,93 @@ def plot_need_vs_funding(data: pd.DataFrame, *, units: str, sources: Sequence[st
             title = (f"Only {within:.0f}% of councils have a funding share within 5% of their "
                      "need share")
         return _finish(fig, title, f"{units}: share of England total vs share of need", sources)
+
+
+# ---------------------------------------------------------------- investment phasing
+def phasing_data(results: Sequence[InvestmentResult]) -> pd.DataFrame:
+    """Year-by-year amounts (£m) of one or more investment asks, with each ask's headline
+    and the difference between its year profile and its headline."""
+    rows = []
+    for result in results:
+        frame = result.phasing_frame()
+        for year, amount in zip(frame["year"], frame["amount"], strict=True):
+            rows.append({"ask": result.label, "year": year, "amount_m": amount / 1e6,
+                         "headline_m": result.headline / 1e6,
+                         "profile_minus_headline_m": -result.difference / 1e6})
+    return pd.DataFrame(rows)
+
+
+def plot_phasing(data: pd.DataFrame, *, sources: Sequence[str],
+                 title: str | None = None) -> Figure:
+    """Grouped bars: each ask's money by year (£m), labelled; hatching tells asks apart in
+    greyscale; the legend gives each ask's total and headline."""
+    asks = list(dict.fromkeys(data["ask"]))
+    years = sorted(set(data["year"]))
+    hatches = ["", "///", "...", "xxx", "\\\\\\\\"]
+    colours = [BLUE, ORANGE, GREEN, "#CC79A7", "#56B4E9"]
+    with house_style():
+        fig, ax = plt.subplots(figsize=(10, 5.5))
+        ax.grid(True, axis="y")
+        ax.grid(False, axis="x")
+        width = 0.8 / len(asks)
+        for k, ask in enumerate(asks):
+            part = data[data["ask"] == ask].set_index("year").reindex(years)
+            x = np.arange(len(years)) + (k - (len(asks) - 1) / 2) * width
+            total = float(part["amount_m"].sum())
+            headline = float(part["headline_m"].dropna().iloc[0])
+            label = f"{ask}: £{total:,.0f}m by year vs £{headline:,.0f}m headline"
+            bars = ax.bar(x, part["amount_m"].fillna(0), width * 0.95, color=colours[k % 5],
+                          hatch=hatches[k % 5], edgecolor="black", linewidth=0.4, label=label)
+            ax.bar_label(bars, labels=[f"£{v:,.0f}m" if v == v else "" for v in
+                                       part["amount_m"]], fontsize=7.5, padding=2)
+        ax.set_xticks(np.arange(len(years)), years)
+        ax.set_ylabel("£m a year (cash)")
+        ax.set_ylim(0, float(data["amount_m"].max()) * 1.12)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5, ncol=1)
+        if title is None:
+            first = data[data["ask"] == asks[0]]
+            gap = float(first["profile_minus_headline_m"].iloc[0])
+            total = float(first["amount_m"].sum())
+            title = (f"{asks[0]}: the year profile adds up to £{total:,.0f}m, "
+                     f"£{abs(gap):,.0f}m {'short of' if gap < 0 else 'above'} the headline"
+                     if abs(gap) >= 0.5 else f"{asks[0]}: £{total:,.0f}m phased by year")
+        return _finish(fig, title, "£m cash by financial year", sources)
+
+
+# ---------------------------------------------------------------- RCC pooling
+def pooling_data(result: RCCResult) -> pd.DataFrame:
+    """Per RCC: pooled budget and members' actual placement spend (£m), shortfall and the
+    price reduction from scale at which the pool would break even."""
+    frame = result.rcc_frame()
+    return pd.DataFrame({
+        "rcc": frame["rcc"], "members": frame["members"],
+        "pooled_budget_m": frame["pooled_budget"] / 1e6,
+        "member_spend_m": frame["member_spend"] / 1e6,
+        "shortfall_m": frame["shortfall"] / 1e6,
+        "break_even_savings_pct": 100 * frame["break_even_savings"],
+    }).sort_values("member_spend_m", ascending=False).reset_index(drop=True)
+
+
+def plot_pooling(data: pd.DataFrame, *, sources: Sequence[str], assumption: str,
+                 title: str | None = None) -> Figure:
+    """Paired horizontal bars per RCC: pooled budget (solid) against actual spend (hatched)."""
+    with house_style():
+        fig, ax = plt.subplots(figsize=(10, max(4.5, 0.42 * len(data) + 2)))
+        y = np.arange(len(data))[::-1]
+        ax.barh(y + 0.2, data["member_spend_m"], 0.4, color=ORANGE, hatch="///",
+                edgecolor="black", linewidth=0.4, label="members' actual placement spend")
+        ax.barh(y - 0.2, data["pooled_budget_m"], 0.4, color=BLUE, edgecolor="black",
+                linewidth=0.4, label="pooled designated budgets")
+        ax.set_yticks(y, [f"{r} ({m})" for r, m in zip(data["rcc"], data["members"],
+                                                      strict=True)])
+        for yi, short in zip(y, data["shortfall_m"], strict=True):
+            ax.text(0, yi - 0.2, f" -£{short:,.0f}m" if short > 0 else "", va="center",
+                    ha="left", fontsize=7.5, color="white")
+        ax.set_xlabel("£m, 2024-25")
+        ax.legend(loc="lower right")
+        if title is None:
+            short = float(data["shortfall_m"].sum())
+            spend = float(data["member_spend_m"].sum())
+            title = (f"Pooled budgets would be £{short:,.0f}m ({100 * short / spend:.1f}%) short "
+                     "of what councils spend on placements")
+        return _finish(fig, title, f"£m per RCC (members in brackets). {assumption}", sources)

@@ -18,7 +18,7 @@ from fundmodel.errors import FundmodelError
 def _brief(args: argparse.Namespace) -> int:
     from fundmodel.brief import write_brief
 
-    paths = write_brief(Path(args.out))
+    paths = write_brief(Path(args.out), progress=True)
     print((Path(args.out) / "summary.md").read_text())
     print("Wrote:", *(f"  {p}" for p in paths), sep="\n")
     return 0
@@ -47,6 +47,31 @@ def _run(args: argparse.Namespace) -> int:
     if args.out:
         paths = write_result(scenario, result, Path(args.out), la.checksum)
         print("Wrote:", *(f"  {p}" for p in paths), sep="\n")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from fundmodel.authorities import load_authorities
+    from fundmodel.compare import compare
+    from fundmodel.files import write_csv_atomic, write_text_atomic
+    from fundmodel.scenarios import load_scenario
+
+    la = load_authorities(args.data) if args.data else load_authorities()
+    scenarios = [load_scenario(path) for path in args.scenarios]
+    results = []
+    for k, scenario in enumerate(scenarios, start=1):
+        _progress(f"[{k}/{len(scenarios)}] running {scenario.header.title!r}")
+        results.append(scenario.run(la))
+    labels = [s.header.title for s in scenarios]
+    if len(set(labels)) < len(labels):
+        labels = [f"{k}: {t}" for k, t in enumerate(labels, start=1)]
+    comparison = compare(*results, labels=labels, authorities=la)
+    print(comparison.summary())
+    if args.out:
+        out = Path(args.out)
+        write_csv_atomic(out / "comparison.csv", comparison.to_frame())
+        write_text_atomic(out / "summary.txt", comparison.summary() + "\n")
+        print(f"Wrote: {out / 'comparison.csv'}, {out / 'summary.txt'}")
     return 0
 
 
@@ -79,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--data", help="authority CSV to use instead of the embedded data")
     run.add_argument("--out", help="folder for result.csv, summary, scenario and manifest")
     run.set_defaults(func=_run)
+    cmp = sub.add_parser("compare", help="run two or more scenarios and compare them "
+                         "(the first is the baseline)")
+    cmp.add_argument("scenarios", nargs="+", help="scenario files; the first is the baseline")
+    cmp.add_argument("--data", help="authority CSV to use instead of the embedded data")
+    cmp.add_argument("--out", help="folder for comparison.csv and summary.txt")
+    cmp.set_defaults(func=_compare)
     schema = sub.add_parser("schema", help="print the JSON schema of scenario files")
     schema.set_defaults(func=_schema)
     return parser

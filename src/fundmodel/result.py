@@ -68,6 +68,20 @@ class Allocation:
         """Final amount per council in pounds, indexed by ONS code (for :func:`compare`)."""
         return pd.Series(self.amounts(variant), index=self.authorities.codes, name=self.label)
 
+    def sources(self) -> list[str]:
+        """Citations for everything behind this result: the weights and the data columns."""
+        from fundmodel.provenance import cite_columns
+
+        columns = [c for i in self.formula.indicators for c in (i.column, i.times) if c]
+        if self.formula.area_cost_adjustment:
+            columns.append(self.formula.area_cost_adjustment)
+        if self.formula.damping is not None:
+            columns.append(self.formula.damping.baseline)
+        weights = {f"weights: {i.weight.source.cite()}"
+                   + (" (assumption)" if i.weight.assumption else "")
+                   for i in self.formula.indicators}
+        return [*sorted(weights), *cite_columns(columns)]
+
     def to_frame(self, variant: int = 0) -> pd.DataFrame:
         """One row per authority: need share, final amount (£), per child, change vs baseline."""
         la = self.authorities
