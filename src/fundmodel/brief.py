@@ -118,7 +118,8 @@ def _allocation_charts(pack: _Pack, la: Authorities, result: Allocation,
                   f"{format_gbp(top['amount'], 'm', 2)}"),
     )
     per_child = frame.set_index("code")["per_child"]
-    hi, lo = frame.loc[frame["per_child"].idxmax()], frame.loc[frame["per_child"].idxmin()]
+    values = frame["per_child"].to_numpy()
+    hi, lo = frame.iloc[int(values.argmax())], frame.iloc[int(values.argmin())]
     pack.chart(
         "02_per_child_map",
         charts.hex_map_data(per_child),

@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from fundmodel import __version__
 from fundmodel.errors import FundmodelError
@@ -58,7 +59,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     la = load_authorities(args.data) if args.data else load_authorities()
     scenarios = [load_scenario(path) for path in args.scenarios]
-    results = []
+    results: list[Any] = []  # every result compare() accepts has council_amounts()
     for k, scenario in enumerate(scenarios, start=1):
         _progress(f"[{k}/{len(scenarios)}] running {scenario.header.title!r}")
         results.append(scenario.run(la))
