@@ -56,7 +56,7 @@ def house_style() -> Iterator[None]:
         yield
 
 
-def _finish(fig: Figure, title: str, units: str, sources: Sequence[str]) -> Figure:
+def finish_chart(fig: Figure, title: str, units: str, sources: Sequence[str]) -> Figure:
     """Title (the finding), units line, and a footnote with sources and version.
 
     The axes (with their tick labels) are first fitted inside the figure, so the title and
@@ -124,7 +124,7 @@ def plot_ranked_bars(data: pd.DataFrame, *, units: str, sources: Sequence[str],
         if title is None:
             first = data.iloc[0]
             title = f"{first['name']} is ranked first, at {value_format.format(first['value'])}"
-        return _finish(fig, title, units, sources)
+        return finish_chart(fig, title, units, sources)
 
 
 # ---------------------------------------------------------------- winners and losers
@@ -169,7 +169,7 @@ def plot_winners_losers(data: pd.DataFrame, *, sources: Sequence[str], show: int
         n_loss = int((data["status"] == "loss").sum())
         if title is None:
             title = f"{n_gain} councils gain and {n_loss} lose against the baseline"
-        return _finish(fig, title, f"£m change; the {show} largest gains (solid) and losses "
+        return finish_chart(fig, title, f"£m change; the {show} largest gains (solid) and losses "
                        "(hatched)", sources)
 
 
@@ -243,7 +243,7 @@ def plot_hex_map(data: pd.DataFrame, *, title: str, units: str, sources: Sequenc
         if np.isnan(values).any():
             ax.text(0.0, 0.02, "light grey: no data", transform=ax.transAxes, fontsize=8,
                     color=GREY)
-        return _finish(fig, title, units, [*sources, HEX_ACKNOWLEDGEMENT])
+        return finish_chart(fig, title, units, [*sources, HEX_ACKNOWLEDGEMENT])
 
 
 # ---------------------------------------------------------------- need vs funding
@@ -291,7 +291,7 @@ def plot_need_vs_funding(data: pd.DataFrame, *, units: str, sources: Sequence[st
         if title is None:
             title = (f"Only {within:.0f}% of councils have a funding share within 5% of their "
                      "need share")
-        return _finish(fig, title, f"{units}: share of England total vs share of need", sources)
+        return finish_chart(fig, title, f"{units}: share of England total vs share of need", sources)
 
 
 # ---------------------------------------------------------------- investment phasing
@@ -342,7 +342,7 @@ def plot_phasing(data: pd.DataFrame, *, sources: Sequence[str],
             title = (f"{asks[0]}: the year profile adds up to £{total:,.0f}m, "
                      f"£{abs(gap):,.0f}m {'short of' if gap < 0 else 'above'} the headline"
                      if abs(gap) >= 0.5 else f"{asks[0]}: £{total:,.0f}m phased by year")
-        return _finish(fig, title, "£m cash by financial year", sources)
+        return finish_chart(fig, title, "£m cash by financial year", sources)
 
 
 # ---------------------------------------------------------------- RCC pooling
@@ -381,4 +381,4 @@ def plot_pooling(data: pd.DataFrame, *, sources: Sequence[str], assumption: str,
             spend = float(data["member_spend_m"].sum())
             title = (f"Pooled budgets would be £{short:,.0f}m ({100 * short / spend:.1f}%) short "
                      "of what councils spend on placements")
-        return _finish(fig, title, f"£m per RCC (members in brackets). {assumption}", sources)
+        return finish_chart(fig, title, f"£m per RCC (members in brackets). {assumption}", sources)

@@ -80,30 +80,19 @@ def allocate(
         w = w[None, :]
     check_weights(w, formula.basis, names)
 
-    x = indicator_matrix(formula, authorities)
-    need = np.zeros((w.shape[0], authorities.n))
-    for k in range(x.shape[0]):  # a handful of indicators; keeps each sum in a fixed order
-        need += w[:, k, None] * x[k][None, :]
-    need *= area_costs(formula, authorities)[None, :]
-    need_total = np.sort(need, axis=1).sum(axis=1, keepdims=True)  # order-independent sum
-    if np.any(need_total <= 0):
-        raise FormulaError("total need is zero: every authority has zero on every indicator")
-    shares = need / need_total
+    need, shares, need_total = _need_shares(
+        w, indicator_matrix(formula, authorities), area_costs(formula, authorities)
+    )
     pot_exact = pot_pence / 100.0
-    raw = shares * pot_exact
 
     base: FloatArray | None = None
-    lam: FloatArray | None = None
-    amounts = raw
     if formula.damping is not None:
         base = _baseline(formula, authorities, baseline)
-        amounts, lam = apply_damping(raw, base, formula.damping.floor, formula.damping.ceiling)
     elif baseline is not None:
         base = _check_baseline(np.asarray(baseline, np.float64), authorities)
 
-    pence = largest_remainder(
-        np.maximum(amounts, 0.0) * 100.0,
-        np.full(amounts.shape[0], pot_pence, dtype=np.int64),
+    raw, pence, lam = _allocate_rows(
+        formula, shares, np.full(w.shape[0], pot_pence, dtype=np.int64), base,
         authorities.code_rank(),
     )
     return Allocation(
@@ -119,6 +108,51 @@ def allocate(
         gain_scale=lam,
         scaling_factor=(pot_exact / need_total[:, 0]) if formula.basis == "per_unit" else None,
     )
+
+
+def _need_shares(
+    w: FloatArray, x: FloatArray, aca: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Need, shares and total need (keepdims) for weight rows ``w`` over indicators ``x``.
+
+    Private: shared by :func:`allocate` and batch callers (fundmodel.uncertainty) so that a
+    batch row is computed by exactly the same arithmetic as a single call.
+    """
+    need = np.zeros((w.shape[0], x.shape[1]))
+    for k in range(x.shape[0]):  # a handful of indicators; keeps each sum in a fixed order
+        need += w[:, k, None] * x[k][None, :]
+    need *= aca[None, :]
+    need_total = np.sort(need, axis=1).sum(axis=1, keepdims=True)  # order-independent sum
+    if np.any(need_total <= 0):
+        raise FormulaError("total need is zero: every authority has zero on every indicator")
+    shares = need / need_total
+    return need, shares, need_total
+
+
+def _allocate_rows(
+    formula: NeedsFormula,
+    shares: FloatArray,
+    pot_pence: IntArray,
+    base: FloatArray | None,
+    tiebreak: IntArray,
+) -> tuple[FloatArray, IntArray, FloatArray | None]:
+    """Formula amounts, penny-exact amounts and damping ``lam`` for rows of shares.
+
+    Private batch path: row r distributes ``pot_pence[r]`` (its own control total, whole
+    pence) by ``shares[r]``, damped against ``base`` (shape (n,) or one row per row) when
+    the formula has damping. :func:`allocate` is the one-total case of this function.
+    """
+    raw = shares * (pot_pence / 100.0)[:, None]
+    lam: FloatArray | None = None
+    if formula.damping is not None:
+        assert base is not None
+        amounts, lam = apply_damping(raw, base, formula.damping.floor, formula.damping.ceiling)
+        np.maximum(amounts, 0.0, out=amounts)  # a new array, ours to overwrite
+    else:
+        amounts = np.maximum(raw, 0.0)
+    amounts *= 100.0
+    pence = largest_remainder(amounts, pot_pence, tiebreak)
+    return raw, pence, lam
 
 
 def _baseline(

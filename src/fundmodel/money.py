@@ -71,12 +71,45 @@ def largest_remainder(pence: FloatArray, totals: IntArray, tiebreak: IntArray) -
         raise FormulaError(
             "internal rounding error: amounts do not add up to the total within one penny each"
         )
-    ties = np.broadcast_to(tiebreak, pence.shape)
-    order = np.lexsort((ties, -remainders), axis=-1)
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(n), axis=-1)
-    rounded: IntArray = floors.astype(np.int64) + (ranks < owed[..., None]).astype(np.int64)
+    rounded: IntArray = floors.astype(np.int64)
+    rounded += _top_remainders(remainders.reshape(-1, n), owed.reshape(-1), tiebreak).reshape(
+        pence.shape
+    )
     return rounded
+
+
+def _top_remainders(
+    rem: FloatArray, owed: IntArray, tiebreak: IntArray
+) -> npt.NDArray[np.bool_]:
+    """True for the ``owed`` largest remainders of each row (ties to the lower ``tiebreak``).
+
+    Equivalent to ranking each row by (remainder descending, tiebreak ascending) and taking
+    the first ``owed``, but needs only a plain sort of the remainders: the ``owed``-th
+    largest remainder is the threshold; everything above it gets a penny, and only rows
+    where more remainders equal the threshold than there are pennies left need the
+    tiebreak (rare outside constructed examples).
+    """
+    rows, n = rem.shape
+    if rows == 0 or n == 0:
+        return np.zeros((rows, n), dtype=np.bool_)
+    ascending = np.sort(rem, axis=1)
+    position = np.clip(n - owed, 0, n - 1)[:, None]
+    threshold = np.take_along_axis(ascending, position, axis=1)
+    threshold[owed == 0] = np.inf  # nothing owed: nobody is above or at the threshold
+    extra = rem >= threshold
+    # usually exactly ``owed`` remainders are at or above the threshold; more only when
+    # several equal it, and then the lower tiebreaks among those get the pennies left
+    hard = np.flatnonzero(extra.sum(axis=1) > owed)
+    if hard.size:
+        sub_rem, sub_t = rem[hard], threshold[hard]
+        tied = sub_rem == sub_t
+        left = owed[hard] - (sub_rem > sub_t).sum(axis=1)
+        key = np.where(tied, np.broadcast_to(tiebreak, tied.shape), np.iinfo(np.int64).max)
+        order = np.argsort(key, axis=1, kind="stable")
+        ranks = np.empty_like(order)
+        np.put_along_axis(ranks, order, np.broadcast_to(np.arange(n), tied.shape), axis=1)
+        extra[hard] = (sub_rem > sub_t) | (tied & (ranks < left[:, None]))
+    return extra
 
 
 def to_pence_exact(amounts: FloatArray, total: float) -> IntArray:
