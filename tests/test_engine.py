@@ -72,9 +72,9 @@ def test_floor_and_ceiling_by_hand() -> None:
 
 
 def test_infeasible_floor_says_by_how_much() -> None:
-    # floor +1% on 500/500: protection 505-300 + 505-250 = 460 > gains 450: £10 short
-    la = synthetic_authorities(X, baseline=[500, 500, 0])
-    damping = Damping(baseline="baseline", floor=0.01)
+    # floor 0% on 510/500: protection 510-300 + 500-250 = 460 > gains 450: £10 short
+    la = synthetic_authorities(X, baseline=[510, 500, 0])
+    damping = Damping(baseline="baseline", floor=0.0)
     with pytest.raises(InfeasibleDampingError, match=r"£10\.00 short"):
         allocate(formula_for([0.5, 0.5], damping), la, 1000.0)
 
@@ -110,6 +110,11 @@ def test_bad_weight_batches(weights: list[float], message: str) -> None:
     la = synthetic_authorities(X)
     with pytest.raises(FormulaError, match=message):
         allocate(formula_for([0.5, 0.5]), la, 10.0, weights=np.array([weights]))
+
+
+def test_floor_above_zero_is_refused() -> None:
+    with pytest.raises(ValueError, match="less than or equal to 0"):
+        Damping(baseline="baseline", floor=0.01)
 
 
 def test_negative_weight_in_model_is_refused() -> None:

@@ -29,6 +29,7 @@ from fundmodel.measures import Measure
 from fundmodel.result import Allocation
 from fundmodel.scenarios import load_scenario
 from fundmodel.sources import Parameter, Source, Unit
+from fundmodel.uncertainty import SensitivitySpec, run_sensitivity
 
 __all__ = [
     "Allocation",
@@ -48,6 +49,7 @@ __all__ = [
     "NeedsFormula",
     "Parameter",
     "ScenarioError",
+    "SensitivitySpec",
     "Source",
     "Unit",
     "__version__",
@@ -58,4 +60,5 @@ __all__ = [
     "load_authorities",
     "load_scenario",
     "presets",
+    "run_sensitivity",
 ]

@@ -39,8 +39,16 @@ from fundmodel.presets import (
 from fundmodel.provenance import cite_columns
 from fundmodel.result import Allocation
 from fundmodel.scenarios.rcc import RCCScenario
+from fundmodel.uncertainty import (
+    DirichletWeights,
+    SensitivitySpec,
+    interval_chart_data,
+    run_sensitivity,
+)
 
 STEPS = 8
+SENSITIVITY_VARIANTS = 5_000
+SENSITIVITY_CONCENTRATION = 50.0
 
 
 class _Pack:
@@ -97,6 +105,8 @@ def write_brief(out: Path, *, progress: bool = True) -> list[Path]:
     _phasing(pack)
     pack.announce("pooling placement budgets in about 20 RCCs")
     _pooling(pack)
+    pack.announce(f"testing the assumed weights ({SENSITIVITY_VARIANTS:,} variants)")
+    _sensitivity(pack, la, result)
     pack.announce("writing summary.md")
     summary = _summary(pack, result)
     write_text_atomic(out / "summary.md", summary)
@@ -239,6 +249,28 @@ def _pooling(pack: _Pack) -> None:
         f"{format_gbp(national['member_spend'], 'bn', 2)}, a shortfall of "
         f"{format_gbp(short)} ({100 * short / national['member_spend']:.1f}%), which scale "
         f"savings would have to close (assumed 0: not evidenced).")
+
+
+def _sensitivity(pack: _Pack, la: Authorities, result: Allocation) -> None:
+    spec = SensitivitySpec(
+        formula=result.formula, total=PREVENTION_GRANT_2025_26, years=("2025-26",),
+        weights=DirichletWeights(concentration=SENSITIVITY_CONCENTRATION),
+        n_variants=SENSITIVITY_VARIANTS, seed=2025)
+    sensitivity = run_sensitivity(spec, la)
+    data = interval_chart_data(sensitivity)
+    sources = [*result.sources(),
+               f"weights drawn from a Dirichlet distribution centred on the preset "
+               f"(concentration {SENSITIVITY_CONCENTRATION:g}, seed {spec.seed}): an assumption"]
+    pack.chart("08_weight_uncertainty", data,
+               lambda d: charts.plot_intervals(d, sources=sources))
+    spread = (data["high"] - data["low"]) / data["central"]
+    widest = data.iloc[int(np.argmax(spread.to_numpy()))]
+    pack.lines.append(
+        f"- Varying the assumed weights ({SENSITIVITY_VARIANTS:,} draws around the preset), "
+        f"the widest 5th-95th percentile range relative to the central amount is "
+        f"{widest['name']}'s: {format_gbp(widest['low'] * 1e6, 'auto')} to "
+        f"{format_gbp(widest['high'] * 1e6, 'auto')} (central "
+        f"{format_gbp(widest['central'] * 1e6, 'auto')}).")
 
 
 def _summary(pack: _Pack, result: Allocation) -> str:

@@ -291,7 +291,8 @@ def plot_need_vs_funding(data: pd.DataFrame, *, units: str, sources: Sequence[st
         if title is None:
             title = (f"Only {within:.0f}% of councils have a funding share within 5% of their "
                      "need share")
-        return finish_chart(fig, title, f"{units}: share of England total vs share of need", sources)
+        return finish_chart(fig, title, f"{units}: share of England total vs share of need",
+                            sources)
 
 
 # ---------------------------------------------------------------- investment phasing
@@ -382,3 +383,31 @@ def plot_pooling(data: pd.DataFrame, *, sources: Sequence[str], assumption: str,
             title = (f"Pooled budgets would be £{short:,.0f}m ({100 * short / spend:.1f}%) short "
                      "of what councils spend on placements")
         return finish_chart(fig, title, f"£m per RCC (members in brackets). {assumption}", sources)
+
+
+# ---------------------------------------------------------------- uncertainty intervals
+def plot_intervals(data: pd.DataFrame, *, sources: Sequence[str], top: int | None = 30,
+                   units: str = "£m", title: str | None = None) -> Figure:
+    """Councils ranked by their central amount: a dot at the central run and a whisker over
+    the interval (data from :func:`fundmodel.uncertainty.interval_chart_data`). ``top``
+    limits the chart to the largest councils; the CSV keeps them all."""
+    shown = data.head(top) if top is not None else data
+    interval = str(data.attrs.get("interval", "interval"))
+    year = str(data.attrs.get("year", ""))
+    with house_style():
+        fig, ax = plt.subplots(figsize=(10, max(4.5, 0.27 * len(shown) + 2)))
+        y = np.arange(len(shown))[::-1]
+        ax.hlines(y, shown["low"], shown["high"], color=GREY, linewidth=2.2,
+                  label=f"{interval}")
+        ax.plot(shown["central"], y, "o", color=BLUE, markersize=5, label="central weights")
+        ax.plot(shown["median"], y, "|", color="black", markersize=9, label="median variant")
+        ax.set_yticks(y, shown["name"])
+        ax.set_xlabel(f"{units}, {year}")
+        ax.legend(loc="lower right")
+        if title is None:
+            spread = (shown["high"] - shown["low"]).to_numpy()
+            widest = shown.iloc[int(np.argmax(spread))]
+            title = (f"{widest['name']}'s allocation moves most with the assumptions: "
+                     f"{widest['low']:,.2f} to {widest['high']:,.2f} ({units})")
+        return finish_chart(fig, title, f"{units} per council, {year}; the {len(shown)} "
+                            f"largest of {len(data)}; {interval}", sources)

@@ -7,7 +7,8 @@ and ceiling ``U = b(1+ceiling)``:
   ``max(L, r)``: its loss stops at the floor;
 * a gainer gets ``min(U, b + lam * (r - b))``: its gain is scaled by one factor ``lam``
   shared by every gainer, and capped at the ceiling;
-* ``lam`` is solved exactly (piecewise-linear, by sorting the gainers' cap points) so the
+* ``lam`` is solved exactly (piecewise-linear: gainers whose cap point the solution passes
+  are capped and the rest re-solved, until none passes) so the
   amounts add up to the control total. ``lam < 1`` means gains pay for the floor;
   ``lam > 1`` means money freed by the ceiling is shared among uncapped gainers.
 
@@ -42,42 +43,38 @@ def apply_damping(
     raw = np.atleast_2d(raw)
     total = raw.sum(axis=1)
     gain = raw - baseline
-    gainer = gain > 0
-    loser = ~gainer
-    # Masks are applied by multiplying (every value here is finite): np.where is several
-    # times slower on the (rows x authorities) arrays of a large batch.
-    loser_amount = np.maximum(raw, baseline * (1.0 + floor)) if floor is not None else raw
-    kept = loser_amount * loser  # what losers end up with; gainers' cells are zero
-    fixed = kept.sum(axis=1)
-    needed = total - fixed  # what the gainers must add up to
-    work = np.multiply(gain, gainer)
-    available = work.sum(axis=1)  # the gains above baseline
-    np.multiply(baseline, gainer, out=work)
-    b_gainers = work.sum(axis=1)
-    # the floor is affordable when gains cover protection: available - protection, which
-    # equals needed - b_gainers, must not be negative
+    gains = np.maximum(gain, 0.0)  # each gainer's gain above baseline; zero for losers
+    available = gains.sum(axis=1)
+    # the top-up a loser needs to reach its floor, max(L - raw, 0); zero for every gainer
+    # because floors are at or below the baseline (floor <= 0)
+    topup = np.maximum(floor * baseline - gain, 0.0) if floor is not None else None
+    protection = topup.sum(axis=1) if topup is not None else np.zeros_like(total)
     tol = 1e-9 * np.maximum(total, 1.0)
-    if np.any(needed - b_gainers < -tol):
-        protection = ((loser_amount - raw) * loser).sum(axis=1)
-        short = protection - available
+    short = protection - available
+    if np.any(short > tol):
         v = int(np.argmax(short))
         raise InfeasibleDampingError(
             f"floor of {floor:+.1%} is infeasible (variant {v}): protecting councils costs "
             f"{format_gbp(protection[v], 'auto')} but gains above baseline total only "
             f"{format_gbp(available[v], 'auto')}; the pot is {format_gbp(short[v], 'auto')} short"
         )
-
-    # With no gainer capped, sum(b + lam * d) over gainers = needed has a closed form.
+    # With no gainer capped, gains are all scaled by lam = 1 - protection / available, and
+    # each amount is raw + (lam - 1) * gain (gainers) + top-up (losers): a closed form.
     with np.errstate(divide="ignore", invalid="ignore"):
-        lam = np.where(available > 0, (needed - b_gainers) / available, 0.0)
+        lam = np.where(available > 0, 1.0 - protection / available, 0.0)
     if ceiling is None:
         lam = np.maximum(lam, 0.0)
-        np.multiply(gain, lam[:, None], out=work)
-        work += baseline
-        work *= gainer
-        kept += work
-        return kept, lam
+        out = gains * (lam - 1.0)[:, None]
+        out += raw
+        if topup is not None:
+            out += topup
+        return out, lam
 
+    gainer = gain > 0
+    kept = raw + topup if topup is not None else raw.copy()
+    kept *= ~gainer  # what losers end up with; gainers' cells are zero
+    needed = total - kept.sum(axis=1)  # what the gainers must add up to
+    work = np.empty_like(raw)
     d = gain * gainer
     high = baseline * (1.0 + ceiling)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -122,7 +122,12 @@ def _need_shares(
     for k in range(x.shape[0]):  # a handful of indicators; keeps each sum in a fixed order
         need += w[:, k, None] * x[k][None, :]
     need *= aca[None, :]
-    need_total = np.sort(need, axis=1).sum(axis=1, keepdims=True)  # order-independent sum
+    # total need = sum_k w_k * (sum_i x_ki * aca_i): the per-indicator sums are taken once,
+    # in sorted order, so the total does not depend on the order of the authorities
+    column_totals = np.sort(x * aca[None, :], axis=1).sum(axis=1)
+    need_total = np.zeros((w.shape[0], 1))
+    for k in range(x.shape[0]):
+        need_total[:, 0] += w[:, k] * column_totals[k]
     if np.any(need_total <= 0):
         raise FormulaError("total need is zero: every authority has zero on every indicator")
     shares = need / need_total

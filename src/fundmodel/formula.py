@@ -84,7 +84,10 @@ class Damping(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     baseline: str = Field(min_length=1, description="numeric column holding each baseline (£)")
-    floor: float | None = Field(default=None, gt=-1.0, allow_inf_nan=False)
+    floor: float | None = Field(
+        default=None, gt=-1.0, le=0.0, allow_inf_nan=False,
+        description="largest loss allowed, as a fraction (e.g. -0.05); at most 0",
+    )
     ceiling: float | None = Field(default=None, ge=0.0, allow_inf_nan=False)
 
     @model_validator(mode="after")

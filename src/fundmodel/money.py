@@ -102,13 +102,15 @@ def _top_remainders(
     hard = np.flatnonzero(extra.sum(axis=1) > owed)
     if hard.size:
         sub_rem, sub_t = rem[hard], threshold[hard]
+        above = sub_rem > sub_t
         tied = sub_rem == sub_t
-        left = owed[hard] - (sub_rem > sub_t).sum(axis=1)
-        key = np.where(tied, np.broadcast_to(tiebreak, tied.shape), np.iinfo(np.int64).max)
-        order = np.argsort(key, axis=1, kind="stable")
-        ranks = np.empty_like(order)
-        np.put_along_axis(ranks, order, np.broadcast_to(np.arange(n), tied.shape), axis=1)
-        extra[hard] = (sub_rem > sub_t) | (tied & (ranks < left[:, None]))
+        left = owed[hard] - above.sum(axis=1)  # >= 1: the threshold itself is owed a penny
+        # order the tied by (tiebreak, position) packed in one integer; the left-th
+        # smallest key is the last one that still gets a penny
+        key = np.asarray(tiebreak, dtype=np.int64) * n + np.arange(n)
+        keys = np.where(tied, key, np.iinfo(np.int64).max)
+        cut = np.take_along_axis(np.sort(keys, axis=1), (left - 1)[:, None], axis=1)
+        extra[hard] = above | (tied & (keys <= cut))
     return extra
 
 
