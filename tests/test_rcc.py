@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from fundmodel import authorities_from_frame, load_authorities
 from fundmodel.authorities import Authorities
 from fundmodel.errors import DataError, ScenarioError
+from fundmodel.errors import InvalidInputError as ValidationError
 from fundmodel.presets.rcc_membership import (
     GREATER_MANCHESTER,
     RCC20_GROUPS,

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from fundmodel import Damping, FormulaError, Indicator, NeedsFormula, allocate, load_authorities
 from fundmodel.authorities import Authorities, authorities_from_frame
 from fundmodel.errors import InfeasibleDampingError
+from fundmodel.errors import InvalidInputError as ValidationError
 from fundmodel.money import largest_remainder
 from fundmodel.presets import children_act_formula
 from fundmodel.testing import formula_for, synthetic_authorities

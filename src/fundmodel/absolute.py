@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from fundmodel import __version__
 from fundmodel._types import FloatArray, IntArray
@@ -30,6 +30,7 @@ from fundmodel.authorities import Authorities
 from fundmodel.errors import FormulaError
 from fundmodel.formula import as_parameter
 from fundmodel.measures import Measure
+from fundmodel.model import FrozenModel
 from fundmodel.money import format_gbp
 from fundmodel.sources import Parameter, Unit
 
@@ -54,7 +55,7 @@ class Duty(Measure):
         return value
 
 
-class DutyCostFormula(BaseModel):
+class DutyCostFormula(FrozenModel):
     """An absolute formula: duties with unit costs, and the funding columns to compare."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

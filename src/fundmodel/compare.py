@@ -57,7 +57,7 @@ def gini(values: Sequence[float] | FloatArray, weights: Sequence[float] | FloatA
          ) -> float:
     """Gini coefficient of non-negative ``values`` (optionally weighted, e.g. by children).
 
-    G = sum_ij w_i w_j |x_i - x_j| / (2 W^2 mean), mean = sum_i w_i x_i / W.
+    G = sum_ij w_i w_j abs(x_i - x_j) / (2 W^2 mean), mean = sum_i w_i x_i / W.
 
     >>> gini([1, 1, 1, 1]), gini([0, 0, 0, 1]), round(gini([1, 2, 3]), 4)
     (0.0, 0.75, 0.2222)

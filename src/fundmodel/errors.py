@@ -15,6 +15,10 @@ class FundmodelError(ValueError):
     """Base class: something in the input cannot be used as given."""
 
 
+class InvalidInputError(FundmodelError):
+    """A model (formula, scenario, parameter...) was given a value it cannot accept."""
+
+
 class DataError(FundmodelError):
     """Authority data is malformed: unknown, duplicate or missing codes, bad values."""
 

@@ -21,11 +21,12 @@ import datetime as dt
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from fundmodel._types import FloatArray
 from fundmodel.errors import FormulaError
 from fundmodel.measures import Measure
+from fundmodel.model import FrozenModel
 from fundmodel.sources import Parameter, Source, Unit
 
 USER_SUPPLIED = Source(
@@ -74,7 +75,7 @@ class Indicator(Measure):
         return value
 
 
-class Damping(BaseModel):
+class Damping(FrozenModel):
     """Floor and ceiling as fractional changes against a baseline column.
 
     ``floor=-0.05`` means no council gets less than 95% of its baseline; ``ceiling=0.10``
@@ -99,7 +100,7 @@ class Damping(BaseModel):
         return self
 
 
-class NeedsFormula(BaseModel):
+class NeedsFormula(FrozenModel):
     """A relative needs formula: shares of a fixed control total."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

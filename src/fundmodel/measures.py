@@ -13,14 +13,15 @@ formula's caseloads are each a :class:`Measure`.
 from __future__ import annotations
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from fundmodel._types import FloatArray
 from fundmodel.authorities import Authorities
 from fundmodel.errors import FormulaError
+from fundmodel.model import FrozenModel
 
 
-class Measure(BaseModel):
+class Measure(FrozenModel):
     """``column`` x ``times`` (if given) x ``scale``, per authority."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

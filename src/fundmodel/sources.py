@@ -20,7 +20,9 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from fundmodel.model import FrozenModel
 
 
 class Unit(StrEnum):
@@ -43,7 +45,7 @@ class Unit(StrEnum):
 _MONEY_SCALE = {Unit.GBP: 1.0, Unit.GBP_THOUSANDS: 1e3, Unit.GBP_MILLIONS: 1e6}
 
 
-class Source(BaseModel):
+class Source(FrozenModel):
     """Where a figure comes from: title, publisher, year, and an address where there is one."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -67,7 +69,7 @@ class Source(BaseModel):
         return text
 
 
-class Parameter(BaseModel):
+class Parameter(FrozenModel):
     """A number with its unit and provenance. ``assumption=True`` marks a fundmodel choice
     that no publication states (it still names the source that motivates it)."""
 

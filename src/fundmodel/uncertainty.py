@@ -51,12 +51,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from fundmodel import __version__
 from fundmodel._types import FloatArray, IntArray
 from fundmodel.errors import FormulaError, InfeasibleDampingError
 from fundmodel.formula import NeedsFormula, as_parameter, check_weights
+from fundmodel.model import FrozenModel
 from fundmodel.money import MAX_PENCE, format_gbp, total_in_pence
 from fundmodel.sources import Parameter, Unit
 
@@ -65,7 +66,7 @@ if TYPE_CHECKING:
 
 
 # ------------------------------------------------------------------ distributions
-class _Distribution(BaseModel):
+class _Distribution(FrozenModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     seed: int | None = Field(default=None, ge=0, description="own random stream (optional)")
@@ -227,7 +228,7 @@ Distribution = Annotated[
 """Any one of the scalar distributions, chosen by ``kind`` in a scenario file."""
 
 
-class DirichletWeights(BaseModel):
+class DirichletWeights(FrozenModel):
     """Weights of a shares-basis formula drawn from Dirichlet(``concentration * centre``).
 
     ``centre`` (indicator name -> weight, summing to 1) defaults to the formula's own
@@ -274,7 +275,7 @@ DEFAULT_KEEP = 100_000
 """Variants whose full amounts are kept (amount percentiles use these; see SensitivitySpec)."""
 
 
-class SensitivitySpec(BaseModel):
+class SensitivitySpec(FrozenModel):
     """What is uncertain, how, and how many variants to run.
 
     ``baseline_path`` says what each year's damping baseline is: ``fixed`` (the baseline

@@ -30,6 +30,7 @@ def all_parameters() -> list[Parameter]:
     """Every parameter record shipped with fundmodel (walked by the convention tests)."""
     from fundmodel.scenarios.overspend import OVERSPEND_PARAMETERS
     from fundmodel.scenarios.rcc import RCC_PARAMETERS
+    from fundmodel.spending import SPENDING_PARAMETERS
 
     return [
         *CHILDREN_ACT_WEIGHTS.values(),
@@ -37,6 +38,7 @@ def all_parameters() -> list[Parameter]:
         *INVESTMENT_PARAMETERS,
         *OVERSPEND_PARAMETERS,
         *RCC_PARAMETERS,
+        *SPENDING_PARAMETERS,
     ]
 
 

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, Self, Union
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from fundmodel.errors import ScenarioError
+from fundmodel.model import FrozenModel
 from fundmodel.sources import Source
 from fundmodel.yamlio import dump_yaml, load_yaml_file, load_yaml_text
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from fundmodel.authorities import Authorities
 
 
-class ScenarioHeader(BaseModel):
+class ScenarioHeader(FrozenModel):
     """What a scenario is, where its figures come from, and what it assumes."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -46,7 +47,7 @@ class ScenarioResult(Protocol):
     def _repr_html_(self) -> str: ...
 
 
-class Scenario(BaseModel):
+class Scenario(FrozenModel):
     """Base of every scenario family. Subclasses set ``kind: Literal[...]`` and ``run``."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -94,7 +95,7 @@ def _adapter() -> TypeAdapter[Any]:
     return TypeAdapter(union)
 
 
-FAMILY_MODULES = ("allocation", "family_help", "overspend", "rcc")
+FAMILY_MODULES = ("allocation", "family_help", "overspend", "rcc", "spending")
 """Modules under fundmodel.scenarios that define scenario families."""
 
 
@@ -119,7 +120,8 @@ def scenario_from_data(data: Any, label: str) -> Scenario:
         value = first.get("input")
         shown = repr(value) if not isinstance(value, dict) else "{...}"
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        raise ScenarioError(f"{label}, field {loc}: {first['msg']}; got {shown}{more}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ScenarioError(f"{label}, field {loc}: {message}; got {shown}{more}") from None
     return scenario
 
 

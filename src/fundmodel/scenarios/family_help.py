@@ -54,12 +54,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from fundmodel import __version__
 from fundmodel._types import FloatArray, IntArray
 from fundmodel.errors import FormulaError, ScenarioError
 from fundmodel.formula import Indicator, NeedsFormula, as_parameter
+from fundmodel.model import FrozenModel
 from fundmodel.money import format_gbp, largest_remainder, total_in_pence
 from fundmodel.scenarios.base import Scenario
 from fundmodel.sources import FUNDMODEL_ASSUMPTION, Parameter, Unit
@@ -141,7 +142,7 @@ def _money(value: Parameter, what: str) -> Parameter:
 # --------------------------------------------------------------------------- model parts
 
 
-class ProfileYear(BaseModel):
+class ProfileYear(FrozenModel):
     """One year of a spending profile: a year label and an amount (a money Parameter)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -166,7 +167,7 @@ class ProfileYear(BaseModel):
         return _money(value, "profile amount")
 
 
-class FormulaDistribution(BaseModel):
+class FormulaDistribution(FrozenModel):
     """Distribute each year's money by a needs formula (relative mode, via the engine)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -190,7 +191,7 @@ class FormulaDistribution(BaseModel):
         return f"by formula: {self.formula.name}"
 
 
-class SpendDistribution(BaseModel):
+class SpendDistribution(FrozenModel):
     """Distribute each year's money in proportion to an existing spend column (£).
 
     ``missing="exclude"`` (opt-in) gives councils without a value nothing and shares the
@@ -228,7 +229,7 @@ class SpendDistribution(BaseModel):
 Distribution = Annotated[FormulaDistribution | SpendDistribution, Field(discriminator="method")]
 
 
-class DeflatorPoint(BaseModel):
+class DeflatorPoint(FrozenModel):
     """A price index value for one year (e.g. a GDP deflator, any base)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -255,7 +256,7 @@ class DeflatorPoint(BaseModel):
         return value
 
 
-class Deflator(BaseModel):
+class Deflator(FrozenModel):
     """A price index series; real terms are in ``base_year`` prices.
 
     real = nominal x index[base_year] / index[year]

@@ -52,13 +52,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from fundmodel import __version__
 from fundmodel._types import BoolArray, FloatArray, IntArray
 from fundmodel.codes import REORGANISED
 from fundmodel.errors import DataError, FormulaError, ScenarioError
 from fundmodel.formula import as_parameter
+from fundmodel.model import FrozenModel
 from fundmodel.money import format_gbp
 from fundmodel.scenarios.base import Scenario, ScenarioHeader
 from fundmodel.scenarios.family_help import check_consecutive, year_label, year_start
@@ -251,7 +252,7 @@ def _rate(value: Parameter | None, what: str) -> Parameter | None:
     return value
 
 
-class CsvBudgets(BaseModel):
+class CsvBudgets(FrozenModel):
     """Budget and outturn from a user CSV (schema in the module docstring)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -260,7 +261,7 @@ class CsvBudgets(BaseModel):
     path: str = Field(min_length=1)
 
 
-class EmbeddedOutturn(BaseModel):
+class EmbeddedOutturn(FrozenModel):
     """Outturn from the embedded series; budgets ASSUMED from an overspend rate."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -287,7 +288,7 @@ class EmbeddedOutturn(BaseModel):
 OverspendInput = Annotated[CsvBudgets | EmbeddedOutturn, Field(discriminator="source")]
 
 
-class Projection(BaseModel):
+class Projection(FrozenModel):
     """Project outturn and budget forward from the last period at stated annual rates."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -49,13 +49,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from fundmodel import __version__
 from fundmodel._types import BoolArray, FloatArray, IntArray
 from fundmodel.codes import CODE_PATTERN
 from fundmodel.errors import DataError, ScenarioError
 from fundmodel.formula import as_parameter
+from fundmodel.model import FrozenModel
 from fundmodel.money import format_gbp
 from fundmodel.scenarios.base import Scenario, ScenarioHeader
 from fundmodel.sources import Parameter, Source, Unit
@@ -170,7 +171,7 @@ SHARE_RULES = ("spend", "contribution")
 """Built-in rules for sharing a pool's shortfall or surplus; any numeric column also works."""
 
 
-class Membership(BaseModel):
+class Membership(FrozenModel):
     """Which RCC each council belongs to: ``members`` maps ONS code -> RCC name.
 
     The RCC name ``"standalone"`` means the council is not pooled. ``others="standalone"``
@@ -184,8 +185,7 @@ class Membership(BaseModel):
     >>> Membership(rccs={"North": ["E06000001"], "South": ["E06000001"]})
     Traceback (most recent call last):
     ...
-    pydantic_core._pydantic_core.ValidationError: 1 validation error for Membership
-      Value error, council code(s) given twice: E06000001 (North, South) ...
+    fundmodel.errors.InvalidInputError: Membership, ... given twice: E06000001 (North, South)...
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -1,0 +1,53 @@
+"""The base of every fundmodel input model: frozen, no unknown fields, fundmodel errors.
+
+Validation failures surface as :class:`~fundmodel.errors.InvalidInputError`, a
+:class:`~fundmodel.errors.FundmodelError` (so a ``ValueError``), naming the model, the field
+and the value, whether the model is built directly or with ``model_validate``.
+
+>>> from fundmodel.errors import FundmodelError
+>>> from fundmodel.formula import Damping
+>>> try:
+...     Damping(baseline="b", floor=0.5)
+... except FundmodelError as exc:
+...     print(exc)
+Damping, field floor: Input should be less than or equal to 0; got 0.5
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from fundmodel.errors import InvalidInputError
+
+
+def describe_validation_error(model: str, exc: ValidationError) -> str:
+    """One line: the model, the first failing field, the message and the value given."""
+    first = exc.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    value = first.get("input")
+    shown = "{...}" if isinstance(value, dict) else repr(value)
+    more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{model}, field {loc}: {message}; got {shown}{more}"
+
+
+class FrozenModel(BaseModel):
+    """Frozen pydantic model with ``extra="forbid"`` whose validation errors are fundmodel's."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise InvalidInputError(describe_validation_error(type(self).__name__, exc)) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate ``obj`` (a mapping or model); failures raise InvalidInputError."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise InvalidInputError(describe_validation_error(cls.__name__, exc)) from None
