@@ -18,10 +18,10 @@ need_i = aca_i * sum_k w_k * x_ik;  share_i = need_i / sum_j need_j;  amount_i =
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from fundmodel._types import FloatArray
 from fundmodel.errors import FormulaError
@@ -174,3 +174,26 @@ def check_weights(weights: FloatArray, basis: str, names: list[str]) -> None:
             f"with basis 'shares' the weights are fractions of the pot and must sum to 1; "
             f"variant {v} sums to {sums[v]:.12g} (fundmodel does not rescale them for you)"
         )
+
+
+PRESET_FORMULAS: tuple[str, ...] = ("children_act",)
+"""Names a scenario file may give instead of writing a formula out."""
+
+
+def resolve_preset_formula(value: Any) -> Any:
+    """A preset name stands for that preset's formula; anything else is left to validation.
+
+    >>> resolve_preset_formula("children_act").name
+    'Children Act funding formula (fundmodel preset, assumed weights)'
+    """
+    if not isinstance(value, str):
+        return value
+    if value not in PRESET_FORMULAS:
+        raise ValueError(f"unknown preset formula {value!r}; known: {PRESET_FORMULAS}")
+    from fundmodel.presets import children_act_formula
+
+    return children_act_formula()
+
+
+FormulaOrPreset = Annotated[NeedsFormula, BeforeValidator(resolve_preset_formula)]
+"""A field type: a NeedsFormula, or the name of a preset formula."""

@@ -56,7 +56,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from fundmodel import __version__
 from fundmodel._types import FloatArray, IntArray
 from fundmodel.errors import FormulaError, InfeasibleDampingError
-from fundmodel.formula import NeedsFormula, as_parameter, check_weights
+from fundmodel.formula import FormulaOrPreset, as_parameter, check_weights
 from fundmodel.model import FrozenModel
 from fundmodel.money import MAX_PENCE, format_gbp, total_in_pence
 from fundmodel.sources import Parameter, Unit
@@ -293,7 +293,7 @@ class SensitivitySpec(FrozenModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    formula: NeedsFormula
+    formula: FormulaOrPreset
     total: Parameter
     years: tuple[str, ...] = Field(default=("year 1",), min_length=1)
     weights: DirichletWeights | None = None
@@ -307,17 +307,6 @@ class SensitivitySpec(FrozenModel):
     seed: int = Field(default=0, ge=0)
     chunk_size: int = Field(default=160, ge=1)
     keep_variants: int = Field(default=DEFAULT_KEEP, ge=1)
-
-    @field_validator("formula", mode="before")
-    @classmethod
-    def _preset(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if value != "children_act":
-                raise ValueError(f"unknown preset formula {value!r}; known: ('children_act',)")
-            from fundmodel.presets import children_act_formula
-
-            return children_act_formula()
-        return value
 
     @field_validator("total", mode="before")
     @classmethod

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import field_validator
 
-from fundmodel.formula import NeedsFormula, as_parameter
+from fundmodel.formula import FormulaOrPreset, as_parameter
 from fundmodel.scenarios.base import Scenario
 from fundmodel.sources import Parameter, Unit
 
@@ -25,26 +25,12 @@ if TYPE_CHECKING:
     from fundmodel.authorities import Authorities
     from fundmodel.result import Allocation
 
-PRESET_FORMULAS = ("children_act",)
-
-
 class AllocationScenario(Scenario):
     """Distribute ``total`` (pounds, or a Parameter) by ``formula`` (a model or preset name)."""
 
     kind: Literal["allocation"] = "allocation"
-    formula: NeedsFormula
+    formula: FormulaOrPreset
     total: Parameter
-
-    @field_validator("formula", mode="before")
-    @classmethod
-    def _preset(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if value not in PRESET_FORMULAS:
-                raise ValueError(f"unknown preset formula {value!r}; known: {PRESET_FORMULAS}")
-            from fundmodel.presets import children_act_formula
-
-            return children_act_formula()
-        return value
 
     @field_validator("total", mode="before")
     @classmethod

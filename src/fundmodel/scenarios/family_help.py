@@ -59,7 +59,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from fundmodel import __version__
 from fundmodel._types import FloatArray, IntArray
 from fundmodel.errors import FormulaError, ScenarioError
-from fundmodel.formula import Indicator, NeedsFormula, as_parameter
+from fundmodel.formula import FormulaOrPreset, Indicator, NeedsFormula, as_parameter
 from fundmodel.model import FrozenModel
 from fundmodel.money import format_gbp, largest_remainder, total_in_pence
 from fundmodel.scenarios.base import Scenario
@@ -173,18 +173,7 @@ class FormulaDistribution(FrozenModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     method: Literal["formula"] = "formula"
-    formula: NeedsFormula
-
-    @field_validator("formula", mode="before")
-    @classmethod
-    def _preset(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if value != "children_act":
-                raise ValueError(f"unknown preset formula {value!r}; known: ('children_act',)")
-            from fundmodel.presets import children_act_formula
-
-            return children_act_formula()
-        return value
+    formula: FormulaOrPreset
 
     def describe(self) -> str:
         """One line for summaries."""
