@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from fundmodel import __version__, charts
+from fundmodel import __version__, charts, spending_charts
 from fundmodel.absolute import cost_duties
 from fundmodel.authorities import Authorities, load_authorities
 from fundmodel.engine import allocate
@@ -39,6 +39,7 @@ from fundmodel.presets import (
 from fundmodel.provenance import cite_columns
 from fundmodel.result import Allocation
 from fundmodel.scenarios.rcc import RCCScenario
+from fundmodel.spending import analyse_spending
 from fundmodel.uncertainty import (
     DirichletWeights,
     SensitivitySpec,
@@ -46,7 +47,7 @@ from fundmodel.uncertainty import (
     run_sensitivity,
 )
 
-STEPS = 8
+STEPS = 9
 SENSITIVITY_VARIANTS = 5_000
 SENSITIVITY_CONCENTRATION = 50.0
 
@@ -107,6 +108,8 @@ def write_brief(out: Path, *, progress: bool = True) -> list[Path]:
     _pooling(pack)
     pack.announce(f"testing the assumed weights ({SENSITIVITY_VARIANTS:,} variants)")
     _sensitivity(pack, la, result)
+    pack.announce("the balance of spending: preventive share since 2016-17")
+    _prevention(pack)
     pack.announce("writing summary.md")
     summary = _summary(pack, result)
     write_text_atomic(out / "summary.md", summary)
@@ -271,6 +274,24 @@ def _sensitivity(pack: _Pack, la: Authorities, result: Allocation) -> None:
         f"{widest['name']}'s: {format_gbp(widest['low'] * 1e6, 'auto')} to "
         f"{format_gbp(widest['high'] * 1e6, 'auto')} (central "
         f"{format_gbp(widest['central'] * 1e6, 'auto')}).")
+
+
+def _prevention(pack: _Pack) -> None:
+    analysis = analyse_spending("prevention")
+    sources = spending_charts.spending_sources(analysis)
+    pack.chart("09_preventive_share_change", spending_charts.change_map_data(analysis),
+               lambda d: spending_charts.plot_change_map(d, sources=sources))
+    aggregates = analysis.aggregates()
+    england = aggregates[aggregates["area"] == "England"].set_index("period")["focus_share"]
+    change = analysis.share_change()
+    fell = int((change["change_pp"] < 0).sum())
+    known = int(change["change_pp"].notna().sum())
+    first, last = england.index[0], england.index[-1]
+    pack.lines.append(
+        f"- The preventive share of children's services spending (family support, Sure Start, "
+        f"young people's services; s251 gross) fell in England from "
+        f"{100 * england.iloc[0]:.1f}% ({first}) to {100 * england.iloc[-1]:.1f}% ({last}), "
+        f"and fell in {fell} of the {known} councils with both years.")
 
 
 def _summary(pack: _Pack, result: Allocation) -> str:

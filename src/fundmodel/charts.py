@@ -214,8 +214,14 @@ def plot_hex_map(data: pd.DataFrame, *, title: str, units: str, sources: Sequenc
         fig, ax = plt.subplots(figsize=(9, 9.5))
         ax.grid(False)
         finite = values[np.isfinite(values)]
+        extend = "neither"
         if diverging:
-            lim = float(np.max(np.abs(finite))) if finite.size else 1.0
+            # a robust two-sided scale: one outlier must not wash out every other council;
+            # values beyond the 98th percentile of |value| saturate (arrows on the colour bar)
+            lim = float(np.percentile(np.abs(finite), 98)) if finite.size else 1.0
+            lim = lim or 1.0
+            if finite.size and float(np.max(np.abs(finite))) > lim:
+                extend = "both"
             norm: matplotlib.colors.Normalize = matplotlib.colors.TwoSlopeNorm(
                 vmin=-lim, vcenter=0.0, vmax=lim)
             cmap = "PuOr"
@@ -232,7 +238,7 @@ def plot_hex_map(data: pd.DataFrame, *, title: str, units: str, sources: Sequenc
         ax.axis("off")
         mappable = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
         bar = fig.colorbar(mappable, ax=ax, shrink=0.5, pad=0.02, orientation="horizontal",
-                           location="bottom", aspect=35)
+                           location="bottom", aspect=35, extend=extend)
         bar.set_label(units)
         box = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": GREY, "lw": 0.5, "alpha": 0.9}
         for _, row in data.nlargest(label, "value").iterrows():
@@ -241,8 +247,8 @@ def plot_hex_map(data: pd.DataFrame, *, title: str, units: str, sources: Sequenc
                         xytext=(6, 0), textcoords="offset points", fontsize=7.5,
                         va="center", bbox=box)
         if np.isnan(values).any():
-            ax.text(0.0, 0.02, "light grey: no data", transform=ax.transAxes, fontsize=8,
-                    color=GREY)
+            ax.text(0.0, 0.98, "light grey: no data", transform=ax.transAxes, fontsize=8,
+                    color=GREY, va="top")
         return finish_chart(fig, title, units, [*sources, HEX_ACKNOWLEDGEMENT])
 
 
