@@ -189,3 +189,34 @@ def test_near_valid_yaml_gives_only_fundmodel_errors(edit: tuple[str, str]) -> N
     with contextlib.suppress(FundmodelError):
         load_yaml_text(GOOD.replace(line, line + junk), "fuzz.yaml")
         load_scenario_text(GOOD.replace(line, line + junk), "fuzz.yaml")
+
+
+# ---------------------------------------------------------------- other loaders, fuzzed
+@given(st.binary(max_size=300))
+def test_budget_csv_random_bytes_give_only_fundmodel_errors(raw: bytes) -> None:
+    import tempfile
+
+    from fundmodel.scenarios.overspend import read_budget_csv
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "budgets.csv"
+        path.write_bytes(b"code,period,budget,outturn\n" + raw)
+        with contextlib.suppress(FundmodelError):
+            read_budget_csv(path, load_authorities())
+
+
+@given(st.text(max_size=200))
+def test_taxonomy_yaml_random_text_gives_only_fundmodel_errors(text: str) -> None:
+    from fundmodel.spending import taxonomy_from_data
+
+    with contextlib.suppress(FundmodelError):
+        taxonomy_from_data(load_yaml_text(text, "fuzz.yaml"), "fuzz.yaml")
+
+
+@given(st.dictionaries(st.sampled_from(["E06000001", "E09000002", "E10000006", "X", ""]),
+                       st.sampled_from(["North", "South", "standalone", "", "7"]), max_size=5))
+def test_rcc_membership_fuzz_gives_only_fundmodel_errors(members: dict[str, str]) -> None:
+    from fundmodel.scenarios.rcc import Membership
+
+    with contextlib.suppress(FundmodelError):
+        Membership(members=members)
