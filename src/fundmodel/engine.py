@@ -152,9 +152,10 @@ def _allocate_rows(
     if formula.damping is not None:
         assert base is not None
         amounts, lam = apply_damping(raw, base, formula.damping.floor, formula.damping.ceiling)
-        np.maximum(amounts, 0.0, out=amounts)  # a new array, ours to overwrite
+        # a new array, ours to overwrite; zeros as an array: faster than the scalar 0.0
+        np.maximum(amounts, np.zeros_like(amounts), out=amounts)
     else:
-        amounts = np.maximum(raw, 0.0)
+        amounts = np.maximum(raw, np.zeros_like(raw))
     amounts *= 100.0
     pence = largest_remainder(amounts, pot_pence, tiebreak)
     return raw, pence, lam

@@ -98,8 +98,10 @@ def _top_remainders(
     threshold[owed == 0] = np.inf  # nothing owed: nobody is above or at the threshold
     extra = rem >= threshold
     # usually exactly ``owed`` remainders are at or above the threshold; more only when
-    # several equal it, and then the lower tiebreaks among those get the pennies left
-    hard = np.flatnonzero(extra.sum(axis=1) > owed)
+    # several equal it (the sorted value just below the threshold's position equals it),
+    # and then the lower tiebreaks among those get the pennies left
+    below = np.take_along_axis(ascending, np.maximum(position - 1, 0), axis=1)
+    hard = np.flatnonzero((owed > 0) & (owed < n) & (below[:, 0] == threshold[:, 0]))
     if hard.size:
         sub_rem, sub_t = rem[hard], threshold[hard]
         above = sub_rem > sub_t
