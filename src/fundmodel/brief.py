@@ -179,7 +179,7 @@ def _need_vs_spend(pack: _Pack, la: Authorities, result: Allocation) -> None:
     sources = [*result.sources(), *cite_columns([column]),
                f"no 2024-25 figure (left out): {', '.join(missing)}"]
     pack.chart("04_need_vs_spend", data,
-               lambda d: charts.plot_need_vs_funding(d, units="family support spend 2024-25",
+               lambda d: charts.plot_need_vs_funding(d, units="family support spend",
                                                      sources=sources))
     within = float((np.abs(data["ratio"] - 1) <= 0.05).mean() * 100)
     pack.lines.append(

@@ -295,10 +295,10 @@ def plot_need_vs_funding(data: pd.DataFrame, *, units: str, sources: Sequence[st
         ax.legend(loc="upper left")
         within = float((np.abs(data["ratio"] - 1) <= 0.05).mean() * 100)
         if title is None:
-            title = (f"Only {within:.0f}% of councils have a funding share within 5% of their "
-                     "need share")
-        return finish_chart(fig, title, f"{units}: share of England total vs share of need",
-                            sources)
+            title = (f"Only {within:.0f}% of councils have a {units} share within ±5% of "
+                     "their share of need")
+        return finish_chart(fig, title, f"{units}: each council's share of the England total "
+                            "against its share of assessed need (log scales)", sources)
 
 
 # ---------------------------------------------------------------- investment phasing

@@ -83,7 +83,9 @@ class Allocation:
         return [*sorted(weights), *cite_columns(columns)]
 
     def to_frame(self, variant: int = 0) -> pd.DataFrame:
-        """One row per authority: need share, final amount (£), per child, change vs baseline."""
+        """One row per authority: need share, final amount (£, whole pence), need (weighted
+        indicators, in the formula's units), share of the pot actually received (differs from
+        the need share under damping), per child aged 0-17, and change against the baseline."""
         la = self.authorities
         children = la.column("children_0_17") if "children_0_17" in la.numeric_columns else None
         amount = self.amounts(variant)
@@ -95,6 +97,9 @@ class Allocation:
                 "council_type": la.council_types,
                 "need_share": self.shares[variant],
                 "amount": amount,
+                "need": self.need[variant],
+                "amount_share": self.amount_pence[variant] / self.total_pence
+                if self.total_pence else np.nan,
                 "formula_amount": self.formula_amount[variant],
             }
         )
