@@ -109,8 +109,17 @@ def scenario_from_data(data: Any, label: str) -> Scenario:
     """Validate plain data (parsed YAML) as a scenario; errors name the field and value."""
     if not isinstance(data, dict):
         raise ScenarioError(f"{label}: a scenario must be a mapping, got {type(data).__name__}")
+    adapter = _adapter()
+    kinds = [str(cls.model_fields["kind"].default) for cls in Scenario.registry]
+    if "kind" not in data:
+        raise ScenarioError(
+            f"{label}: no 'kind' key; a scenario file says which family it is with "
+            f"kind: one of {kinds}"
+        )
+    if data["kind"] not in kinds:
+        raise ScenarioError(f"{label}, field kind: {data['kind']!r} is not one of {kinds}")
     try:
-        scenario: Scenario = _adapter().validate_python(data)
+        scenario: Scenario = adapter.validate_python(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         parts = list(first["loc"])
