@@ -51,3 +51,5 @@ class FrozenModel(BaseModel):
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as exc:
             raise InvalidInputError(describe_validation_error(cls.__name__, exc)) from None
+        except TypeError as exc:  # pydantic refuses mappings with non-text keys this way
+            raise InvalidInputError(f"{cls.__name__}: {exc} (mapping keys must be text)") from None

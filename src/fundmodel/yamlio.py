@@ -2,6 +2,10 @@
 
 >>> load_yaml_text("a: 1\\nb: [2, 3]\\n", "example.yaml")
 {'a': 1, 'b': [2, 3]}
+>>> load_yaml_text("2024: 1\\n", "example.yaml")
+Traceback (most recent call last):
+...
+fundmodel.errors.ScenarioError: example.yaml, line 1: key 2024 is not text ...
 >>> load_yaml_text("a: 1\\na: 2\\n", "example.yaml")
 Traceback (most recent call last):
 ...
@@ -27,6 +31,11 @@ def _construct_mapping(loader: _StrictSafeLoader, node: yaml.MappingNode) -> dic
     out: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise ScenarioError(
+                f"{loader.name}, line {key_node.start_mark.line + 1}: key {key!r} is not text "
+                "(fundmodel files use text keys; put it in quotes)"
+            )
         if key in out:
             raise ScenarioError(
                 f"{loader.name}, line {key_node.start_mark.line + 1}: duplicate key {key!r}"
