@@ -212,8 +212,10 @@ def _cost_of_duties(pack: _Pack, la: Authorities) -> None:
         f"- Absolute mode: at England-average 2024-25 unit costs the duties cost "
         f"{format_gbp(costs.total_cost())} across {costs.authorities.n} councils with complete "
         f"data; {short} councils spend less than their duties cost, shortfalls totalling "
-        f"{format_gbp(float(table.loc[table['gap'] > 0, 'gap'].sum()))} (the national gap is "
-        f"zero by construction; left out: {left_out}). Table: `cost_of_duties.csv`.")
+        f"{format_gbp(float(table.loc[table['gap'] > 0, 'gap'].sum()))} (the national gap, "
+        f"{format_gbp(costs.total_cost() - float(table['funding'].sum()))}, is near zero by "
+        "construction: unit costs are averages of current spend; left out: "
+        f"{left_out}). Table: `cost_of_duties.csv`.")
 
 
 def _phasing(pack: _Pack) -> None:

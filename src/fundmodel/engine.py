@@ -169,6 +169,11 @@ def _baseline(
         return _check_baseline(np.asarray(override, np.float64), authorities)
     from fundmodel.measures import Measure
 
+    if formula.damping.baseline is None:
+        raise FormulaError(
+            "the formula's damping names no baseline column: pass baseline=... (pounds per "
+            "authority) to allocate, or set damping.baseline to a column"
+        )
     return Measure(column=formula.damping.baseline).values(authorities, purpose="damping baseline")
 
 

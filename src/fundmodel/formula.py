@@ -84,7 +84,10 @@ class Damping(FrozenModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    baseline: str = Field(min_length=1, description="numeric column holding each baseline (£)")
+    baseline: str | None = Field(
+        default=None, min_length=1,
+        description="numeric column holding each baseline (£); or pass baseline= to allocate",
+    )
     floor: float | None = Field(
         default=None, gt=-1.0, le=0.0, allow_inf_nan=False,
         description="largest loss allowed, as a fraction (e.g. -0.05); at most 0",

@@ -44,6 +44,18 @@ class FrozenModel(BaseModel):
         except ValidationError as exc:
             raise InvalidInputError(describe_validation_error(type(self).__name__, exc)) from None
 
+    def updated(self, **changes: Any) -> Self:
+        """A validated copy with some fields changed. Prefer this to ``model_copy(update=...)``,
+        which skips validation (a bare number would not become a Parameter, a mapping would
+        not become a model).
+
+        >>> from fundmodel.presets import children_act_formula
+        >>> f = children_act_formula().updated(damping={"floor": -0.05})
+        >>> f.damping.floor
+        -0.05
+        """
+        return type(self).model_validate({**self.model_dump(), **changes})
+
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
         """Validate ``obj`` (a mapping or model); failures raise InvalidInputError."""

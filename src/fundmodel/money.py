@@ -137,6 +137,8 @@ def format_gbp(amount: float, scale: str = "m", decimals: int = 1) -> str:
     '£10.00'
     >>> format_gbp(1234.5, scale="", decimals=2)
     '£1,234.50'
+    >>> format_gbp(-0.001, scale="", decimals=2)
+    '£0.00'
     >>> format_gbp(-3_100_000_000, scale="bn", decimals=2)
     '-£3.10bn'
     """
@@ -145,5 +147,5 @@ def format_gbp(amount: float, scale: str = "m", decimals: int = 1) -> str:
         scale = "bn" if size >= 1e9 else "m" if size >= 1e6 else "k" if size >= 1e3 else ""
         decimals = 2 if scale in ("", "bn") else 1
     divisor = {"": 1.0, "k": 1e3, "m": 1e6, "bn": 1e9}[scale]
-    sign = "-" if amount < 0 else ""
+    sign = "-" if round(amount / divisor, decimals) < 0 else ""  # never "-£0.00"
     return f"{sign}£{abs(amount) / divisor:,.{decimals}f}{scale}"

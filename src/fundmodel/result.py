@@ -75,7 +75,7 @@ class Allocation:
         columns = [c for i in self.formula.indicators for c in (i.column, i.times) if c]
         if self.formula.area_cost_adjustment:
             columns.append(self.formula.area_cost_adjustment)
-        if self.formula.damping is not None:
+        if self.formula.damping is not None and self.formula.damping.baseline is not None:
             columns.append(self.formula.damping.baseline)
         weights = {f"weights: {i.weight.source.cite()}"
                    + (" (assumption)" if i.weight.assumption else "")

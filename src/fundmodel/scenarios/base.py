@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, Self, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, Union
 
 import pandas as pd
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
@@ -68,18 +68,6 @@ class Scenario(FrozenModel):
     def run(self, authorities: Authorities | None = None) -> ScenarioResult:
         """Run on ``authorities`` (the embedded data by default)."""
         raise NotImplementedError(f"{type(self).__name__} does not define run()")
-
-    def updated(self, **changes: Any) -> Self:
-        """A validated copy with some fields changed. Prefer this to ``model_copy(update=...)``,
-        which skips validation (a bare number would not become a Parameter).
-
-        >>> from fundmodel.scenarios import load_scenario_text
-        >>> s = load_scenario_text("kind: allocation\\nheader: {title: t, assumes: a}\\n"
-        ...                        "formula: children_act\\ntotal: 1000\\n")
-        >>> s.updated(total=2000).total.value
-        2000.0
-        """
-        return type(self).model_validate({**self.model_dump(), **changes})
 
     def to_yaml(self) -> str:
         """The scenario as YAML that :func:`load_scenario` reads back to an equal model."""
