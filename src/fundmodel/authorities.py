@@ -130,6 +130,24 @@ class Authorities:
     def __repr__(self) -> str:
         return f"Authorities(n={self.n}, source={self.source!r}, checksum={self.checksum[:12]})"
 
+    def _repr_html_(self) -> str:
+        import html
+
+        missing = int(self.frame[list(self.numeric_columns)].isna().sum().sum())
+        head = self.frame[["code", "name", "region", "council_type"]].head(5)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>"
+            for r in head.itertuples(index=False)
+        )
+        return (
+            f"<div><strong>{self.n} authorities</strong> from {html.escape(self.source)} "
+            f"(sha256 {self.checksum[:12]}); {len(self.numeric_columns)} numeric columns, "
+            f"{missing} missing cells (reasons in <code>.missing</code>)"
+            "<table><thead><tr><th>code</th><th>name</th><th>region</th><th>type</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table><small>first five rows; "
+            "<code>.to_frame()</code> for all</small></div>"
+        )
+
 
 @lru_cache(maxsize=1)
 def current_codes() -> dict[str, str]:
