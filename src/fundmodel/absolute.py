@@ -18,41 +18,27 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 
 from fundmodel import __version__
 from fundmodel._types import FloatArray, IntArray
 from fundmodel.authorities import Authorities
 from fundmodel.errors import FormulaError
-from fundmodel.formula import as_parameter
 from fundmodel.measures import Measure
 from fundmodel.model import FrozenModel
 from fundmodel.money import format_gbp
-from fundmodel.sources import Parameter, Unit
+from fundmodel.sources import UnitCost
 
 
 class Duty(Measure):
     """A duty priced bottom-up: a caseload (a :class:`Measure`) times a unit cost."""
 
     name: str = Field(min_length=1)
-    unit_cost: Parameter
+    unit_cost: UnitCost
     proxy: str | None = None
-
-    @field_validator("unit_cost", mode="before")
-    @classmethod
-    def _cost_parameter(cls, value: Any) -> Any:
-        return as_parameter(value, "unit cost", Unit.GBP_PER_CHILD_PER_YEAR)
-
-    @field_validator("unit_cost")
-    @classmethod
-    def _cost_non_negative(cls, value: Parameter) -> Parameter:
-        if value.value < 0:
-            raise ValueError(f"unit cost must not be negative, got {value.value}")
-        return value
 
 
 class DutyCostFormula(FrozenModel):

@@ -17,38 +17,16 @@ need_i = aca_i * sum_k w_k * x_ik;  share_i = need_i / sum_j need_j;  amount_i =
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 
 from fundmodel._types import FloatArray
 from fundmodel.errors import FormulaError
 from fundmodel.measures import Measure
 from fundmodel.model import FrozenModel
-from fundmodel.sources import Parameter, Source, Unit
-
-USER_SUPPLIED = Source(
-    title="value supplied by the user (formula or scenario file)",
-    publisher="user",
-    year=dt.date.today().year,
-)
-
-
-def as_parameter(value: Any, label: str, unit: Unit) -> Any:
-    """Let a bare number stand for a Parameter, recorded as user-supplied (an assumption)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return Parameter(
-            value=float(value),
-            unit=unit,
-            label=label,
-            source=USER_SUPPLIED,
-            note="bare number given by the user; no source recorded",
-            reviewed=dt.date.today(),
-            assumption=True,
-        )
-    return value
+from fundmodel.sources import NonNegativeWeight, Unit, as_parameter
 
 
 class Indicator(Measure):
@@ -59,20 +37,8 @@ class Indicator(Measure):
     """
 
     name: str = Field(min_length=1)
-    weight: Parameter
+    weight: NonNegativeWeight
     proxy: str | None = None
-
-    @field_validator("weight", mode="before")
-    @classmethod
-    def _weight_parameter(cls, value: Any) -> Any:
-        return as_parameter(value, "indicator weight", Unit.WEIGHT)
-
-    @field_validator("weight")
-    @classmethod
-    def _weight_non_negative(cls, value: Parameter) -> Parameter:
-        if value.value < 0:
-            raise ValueError(f"weight must not be negative, got {value.value}")
-        return value
 
 
 class Damping(FrozenModel):

@@ -30,7 +30,8 @@ def describe_validation_error(model: str, exc: ValidationError) -> str:
     shown = "{...}" if isinstance(value, dict) else repr(value)
     more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
     message = str(first["msg"]).removeprefix("Value error, ")
-    return f"{model}, field {loc}: {message}; got {shown}{more}"
+    given = "" if "got " in message else f"; got {shown}"
+    return f"{model}, field {loc}: {message}{given}{more}"
 
 
 class FrozenModel(BaseModel):

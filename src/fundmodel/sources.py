@@ -18,9 +18,18 @@ how it is used and when it was last reviewed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 from fundmodel.model import FrozenModel
 
@@ -102,3 +111,92 @@ FUNDMODEL_ASSUMPTION = Source(
     year=2026,
 )
 """Source used for values fundmodel had to choose; such parameters set ``assumption=True``."""
+
+
+USER_SUPPLIED = Source(
+    title="value supplied by the user (formula or scenario file)",
+    publisher="user",
+    year=2026,
+)
+"""Source recorded for a bare number given where a Parameter is expected."""
+
+MONEY_UNITS: frozenset[Unit] = frozenset(_MONEY_SCALE)
+
+
+def as_parameter(value: Any, label: str, unit: Unit) -> Any:
+    """Let a bare number stand for a Parameter, recorded as user-supplied (an assumption).
+
+    >>> as_parameter(0.05, "floor", Unit.RATIO).source.publisher
+    'user'
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Parameter(
+            value=float(value),
+            unit=unit,
+            label=label,
+            source=USER_SUPPLIED,
+            note="bare number given by the user; no source recorded",
+            reviewed=dt.date.today(),
+            assumption=True,
+        )
+    return value
+
+
+def parameter_checks(
+    default_unit: Unit,
+    *,
+    units: Collection[Unit] | None = None,
+    minimum: float | None = None,
+    above: float | None = None,
+    maximum: float | None = None,
+) -> tuple[BeforeValidator, AfterValidator]:
+    """The validators of a Parameter field, for ``Annotated[Parameter, *checks]``.
+
+    A bare number becomes a user-supplied Parameter in ``default_unit``; the unit must be
+    one of ``units`` (default: ``default_unit`` only); the value must be ``>= minimum``,
+    ``> above`` and ``<= maximum`` where given. Errors name the field.
+
+    >>> class Ask(FrozenModel):
+    ...     amount: Money
+    >>> Ask(amount=5).amount.unit
+    <Unit.GBP: 'GBP'>
+    >>> Ask(amount=-5)
+    Traceback (most recent call last):
+    ...
+    fundmodel.errors.InvalidInputError: Ask, field amount: amount must not be negative, got -5
+    """
+    allowed = frozenset(units) if units is not None else frozenset({default_unit})
+
+    def coerce(value: Any, info: ValidationInfo) -> Any:
+        return as_parameter(value, (info.field_name or "value").replace("_", " "), default_unit)
+
+    def check(value: Parameter, info: ValidationInfo) -> Parameter:
+        name = (info.field_name or "value").replace("_", " ")
+        if value.unit not in allowed:
+            raise ValueError(f"{name} must be in {' or '.join(sorted(allowed))}, got {value.unit}")
+        if minimum is not None and value.value < minimum:
+            bound = "not be negative" if minimum == 0 else f"be at least {minimum:g}"
+            raise ValueError(f"{name} must {bound}, got {value.value:g}")
+        if above is not None and value.value <= above:
+            raise ValueError(f"{name} must be above {above:g}, got {value.value:g}")
+        if maximum is not None and value.value > maximum:
+            raise ValueError(f"{name} must be at most {maximum:g}, got {value.value:g}")
+        return value
+
+    return BeforeValidator(coerce), AfterValidator(check)
+
+
+NonNegativeWeight = Annotated[Parameter, *parameter_checks(Unit.WEIGHT, minimum=0)]
+"""A formula weight: a WEIGHT Parameter (or bare number), not negative."""
+
+Money = Annotated[Parameter, *parameter_checks(Unit.GBP, units=MONEY_UNITS, minimum=0)]
+"""An amount of money: GBP, GBP_THOUSANDS or GBP_MILLIONS, not negative."""
+
+UnitCost = Annotated[Parameter, *parameter_checks(Unit.GBP_PER_CHILD_PER_YEAR, minimum=0)]
+"""A unit cost in pounds per child per year, not negative."""
+
+AnnualRate = Annotated[Parameter, *parameter_checks(Unit.RATIO, above=-1)]
+"""A growth or overspend rate per year as a RATIO (0.03 = 3%), above -100%."""
+
+Fraction = Annotated[Parameter, *parameter_checks(Unit.RATIO, minimum=0, maximum=1)]
+"""A share between 0 and 1 as a RATIO."""

@@ -42,12 +42,11 @@ from fundmodel import __version__
 from fundmodel._types import BoolArray, FloatArray, IntArray
 from fundmodel.codes import REORGANISED
 from fundmodel.errors import DataError, FormulaError, InvalidInputError, ScenarioError
-from fundmodel.formula import as_parameter
 from fundmodel.model import FrozenModel
 from fundmodel.money import format_gbp
 from fundmodel.scenarios.base import Scenario, ScenarioHeader
 from fundmodel.scenarios.family_help import Deflator, year_label, year_start
-from fundmodel.sources import FUNDMODEL_ASSUMPTION, Parameter, Source, Unit
+from fundmodel.sources import FUNDMODEL_ASSUMPTION, Parameter, Source, Unit, as_parameter
 from fundmodel.yamlio import load_yaml_file, load_yaml_text
 
 if TYPE_CHECKING:

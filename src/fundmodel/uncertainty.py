@@ -51,15 +51,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from fundmodel import __version__
 from fundmodel._types import FloatArray, IntArray
 from fundmodel.errors import FormulaError, InfeasibleDampingError
-from fundmodel.formula import FormulaOrPreset, as_parameter, check_weights
+from fundmodel.formula import FormulaOrPreset, check_weights
 from fundmodel.model import FrozenModel
 from fundmodel.money import MAX_PENCE, format_gbp, total_in_pence
-from fundmodel.sources import Parameter, Unit
+from fundmodel.sources import Money
 
 if TYPE_CHECKING:
     from fundmodel.authorities import Authorities
@@ -294,7 +294,7 @@ class SensitivitySpec(FrozenModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     formula: FormulaOrPreset
-    total: Parameter
+    total: Money
     years: tuple[str, ...] = Field(default=("year 1",), min_length=1)
     weights: DirichletWeights | None = None
     unit_costs: dict[str, Distribution] = Field(default_factory=dict)
@@ -307,11 +307,6 @@ class SensitivitySpec(FrozenModel):
     seed: int = Field(default=0, ge=0)
     chunk_size: int = Field(default=160, ge=1)
     keep_variants: int = Field(default=DEFAULT_KEEP, ge=1)
-
-    @field_validator("total", mode="before")
-    @classmethod
-    def _total(cls, value: Any) -> Any:
-        return as_parameter(value, "control total (first year)", Unit.GBP)
 
     @model_validator(mode="after")
     def _consistent(self) -> SensitivitySpec:

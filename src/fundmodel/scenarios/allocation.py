@@ -13,13 +13,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import field_validator
-
-from fundmodel.formula import FormulaOrPreset, as_parameter
+from fundmodel.formula import FormulaOrPreset
 from fundmodel.scenarios.base import Scenario
-from fundmodel.sources import Parameter, Unit
+from fundmodel.sources import Money
 
 if TYPE_CHECKING:
     from fundmodel.authorities import Authorities
@@ -30,12 +28,7 @@ class AllocationScenario(Scenario):
 
     kind: Literal["allocation"] = "allocation"
     formula: FormulaOrPreset
-    total: Parameter
-
-    @field_validator("total", mode="before")
-    @classmethod
-    def _total(cls, value: Any) -> Any:
-        return as_parameter(value, "control total", Unit.GBP)
+    total: Money
 
     def run(self, authorities: Authorities | None = None) -> Allocation:
         """Allocate the total across ``authorities`` (embedded data by default)."""

@@ -50,7 +50,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 import pandas as pd
@@ -59,11 +59,18 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from fundmodel import __version__
 from fundmodel._types import FloatArray, IntArray
 from fundmodel.errors import FormulaError, ScenarioError
-from fundmodel.formula import FormulaOrPreset, Indicator, NeedsFormula, as_parameter
+from fundmodel.formula import FormulaOrPreset, Indicator, NeedsFormula
 from fundmodel.model import FrozenModel
 from fundmodel.money import format_gbp, largest_remainder, total_in_pence
 from fundmodel.scenarios.base import Scenario
-from fundmodel.sources import FUNDMODEL_ASSUMPTION, Parameter, Unit
+from fundmodel.sources import (
+    FUNDMODEL_ASSUMPTION,
+    Fraction,
+    Money,
+    Parameter,
+    Unit,
+    parameter_checks,
+)
 
 if TYPE_CHECKING:
     from fundmodel.authorities import Authorities
@@ -131,6 +138,10 @@ def check_consecutive(labels: Sequence[str], what: str) -> None:
             )
 
 
+PriceIndex = Annotated[Parameter, *parameter_checks(Unit.SCORE, above=0)]
+"""A price index value (any base), positive."""
+
+
 def _money(value: Parameter, what: str) -> Parameter:
     if value.unit not in MONEY_UNITS:
         raise ValueError(f"{what} must be in a money unit, got {value.unit}")
@@ -148,23 +159,13 @@ class ProfileYear(FrozenModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     year: str
-    amount: Parameter
+    amount: Money
 
     @field_validator("year")
     @classmethod
     def _year(cls, value: str) -> str:
         year_start(value)
         return value
-
-    @field_validator("amount", mode="before")
-    @classmethod
-    def _amount_parameter(cls, value: Any) -> Any:
-        return as_parameter(value, "profile year amount", Unit.GBP)
-
-    @field_validator("amount")
-    @classmethod
-    def _amount_money(cls, value: Parameter) -> Parameter:
-        return _money(value, "profile amount")
 
 
 class FormulaDistribution(FrozenModel):
@@ -224,24 +225,12 @@ class DeflatorPoint(FrozenModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     year: str
-    index: Parameter
+    index: PriceIndex
 
     @field_validator("year")
     @classmethod
     def _year(cls, value: str) -> str:
         year_start(value)
-        return value
-
-    @field_validator("index", mode="before")
-    @classmethod
-    def _index_parameter(cls, value: Any) -> Any:
-        return as_parameter(value, "price index", Unit.SCORE)
-
-    @field_validator("index")
-    @classmethod
-    def _positive(cls, value: Parameter) -> Parameter:
-        if value.value <= 0:
-            raise ValueError(f"price index must be positive, got {value.value}")
         return value
 
 
@@ -298,39 +287,14 @@ class InvestmentScenario(Scenario):
     """
 
     kind: Literal["investment"] = "investment"
-    headline: Parameter
+    headline: Money
     profile: tuple[ProfileYear, ...] = ()
     phasing: Literal["profile", "headline_even"] = "profile"
     even_years: int | None = Field(default=None, ge=1, le=50)
     first_year: str | None = None
-    ring_fenced_share: Parameter | None = None
+    ring_fenced_share: Fraction | None = None
     distribution: Distribution
     deflator: Deflator | None = None
-
-    @field_validator("headline", mode="before")
-    @classmethod
-    def _headline_parameter(cls, value: Any) -> Any:
-        return as_parameter(value, "headline", Unit.GBP)
-
-    @field_validator("headline")
-    @classmethod
-    def _headline_money(cls, value: Parameter) -> Parameter:
-        return _money(value, "headline")
-
-    @field_validator("ring_fenced_share", mode="before")
-    @classmethod
-    def _share_parameter(cls, value: Any) -> Any:
-        return as_parameter(value, "ring-fenced share", Unit.RATIO)
-
-    @field_validator("ring_fenced_share")
-    @classmethod
-    def _share_fraction(cls, value: Parameter | None) -> Parameter | None:
-        if value is not None and (value.unit != Unit.RATIO or not 0 <= value.value <= 1):
-            raise ValueError(
-                f"ring-fenced share must be a RATIO between 0 and 1, got {value.value} "
-                f"{value.unit}"
-            )
-        return value
 
     @field_validator("first_year")
     @classmethod

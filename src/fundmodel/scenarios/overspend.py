@@ -48,22 +48,21 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 
 from fundmodel import __version__
 from fundmodel._types import BoolArray, FloatArray, IntArray
 from fundmodel.codes import REORGANISED
 from fundmodel.errors import DataError, FormulaError, ScenarioError
-from fundmodel.formula import as_parameter
 from fundmodel.model import FrozenModel
 from fundmodel.money import format_gbp
 from fundmodel.scenarios.base import Scenario, ScenarioHeader
 from fundmodel.scenarios.family_help import check_consecutive, year_label, year_start
-from fundmodel.sources import Parameter, Source, Unit
+from fundmodel.sources import AnnualRate, Parameter, Source, Unit, parameter_checks
 
 if TYPE_CHECKING:
     from fundmodel.absolute import DutyCostFormula
@@ -245,6 +244,10 @@ def annual_growth(first: FloatArray, last: FloatArray, years: int) -> FloatArray
 # --------------------------------------------------------------------------- inputs
 
 
+OverspendPercent = Annotated[Parameter, *parameter_checks(Unit.PERCENT, above=-100)]
+"""An overspend as a PERCENT of budget (14.2 = 14.2%), above -100."""
+
+
 def _rate(value: Parameter | None, what: str) -> Parameter | None:
     if value is not None and (value.unit != Unit.RATIO or value.value <= -1):
         raise ValueError(f"{what} must be a RATIO per year above -1 (0.03 = 3%), got "
@@ -269,20 +272,7 @@ class EmbeddedOutturn(FrozenModel):
     source: Literal["embedded"] = "embedded"
     measure: str = Field(default="s251_cyps_total", min_length=1)
     periods: tuple[str, ...] = Field(default=(), description="default: every period")
-    assumed_overspend_pct: Parameter
-
-    @field_validator("assumed_overspend_pct", mode="before")
-    @classmethod
-    def _pct_parameter(cls, value: Any) -> Any:
-        return as_parameter(value, "assumed overspend", Unit.PERCENT)
-
-    @field_validator("assumed_overspend_pct")
-    @classmethod
-    def _pct(cls, value: Parameter) -> Parameter:
-        if value.unit != Unit.PERCENT or value.value <= -100:
-            raise ValueError(f"assumed overspend must be a PERCENT above -100, got "
-                             f"{value.value} {value.unit}")
-        return value
+    assumed_overspend_pct: OverspendPercent
 
 
 OverspendInput = Annotated[CsvBudgets | EmbeddedOutturn, Field(discriminator="source")]
@@ -294,20 +284,8 @@ class Projection(FrozenModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     years: int = Field(ge=1, le=30)
-    outturn_growth: Parameter
-    budget_growth: Parameter
-
-    @field_validator("outturn_growth", "budget_growth", mode="before")
-    @classmethod
-    def _growth_parameter(cls, value: Any) -> Any:
-        return as_parameter(value, "annual growth rate", Unit.RATIO)
-
-    @field_validator("outturn_growth", "budget_growth")
-    @classmethod
-    def _growth(cls, value: Parameter) -> Parameter:
-        checked = _rate(value, "growth rate")
-        assert checked is not None
-        return checked
+    outturn_growth: AnnualRate
+    budget_growth: AnnualRate
 
 
 class OverspendScenario(Scenario):
@@ -316,18 +294,8 @@ class OverspendScenario(Scenario):
     kind: Literal["overspend"] = "overspend"
     data: OverspendInput
     missing: Literal["error", "exclude"] = "error"
-    funding_growth: Parameter | None = None
+    funding_growth: AnnualRate | None = None
     projection: Projection | None = None
-
-    @field_validator("funding_growth", mode="before")
-    @classmethod
-    def _funding_parameter(cls, value: Any) -> Any:
-        return as_parameter(value, "funding growth per year", Unit.RATIO)
-
-    @field_validator("funding_growth")
-    @classmethod
-    def _funding(cls, value: Parameter | None) -> Parameter | None:
-        return _rate(value, "funding growth")
 
     def parameters(self) -> list[Parameter]:
         """Every Parameter the scenario uses."""

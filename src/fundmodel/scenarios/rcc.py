@@ -55,11 +55,10 @@ from fundmodel import __version__
 from fundmodel._types import BoolArray, FloatArray, IntArray
 from fundmodel.codes import CODE_PATTERN
 from fundmodel.errors import DataError, ScenarioError
-from fundmodel.formula import as_parameter
 from fundmodel.model import FrozenModel
 from fundmodel.money import format_gbp
 from fundmodel.scenarios.base import Scenario, ScenarioHeader
-from fundmodel.sources import Parameter, Source, Unit
+from fundmodel.sources import Parameter, Source, Unit, as_parameter
 
 if TYPE_CHECKING:
     from fundmodel.authorities import Authorities
