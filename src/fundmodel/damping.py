@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from fundmodel._scratch import Scratch
 from fundmodel._types import FloatArray
 from fundmodel.errors import InfeasibleDampingError
 from fundmodel.money import format_gbp
@@ -41,36 +42,19 @@ def apply_damping(
     Totals per row are preserved (up to float rounding; penny rounding comes after).
     """
     raw = np.atleast_2d(raw)
+    if ceiling is None:
+        return damp_without_ceiling(raw, baseline, floor, Scratch(), fresh=True)
     total = raw.sum(axis=1)
     gain = raw - baseline
-    # np.maximum against an array of zeros: several times faster than against the scalar 0.0
     zero = np.zeros_like(gain)
-    gains = np.maximum(gain, zero)  # each gainer's gain above baseline; zero for losers
+    gains = np.maximum(gain, zero)
     available = gains.sum(axis=1)
-    # the top-up a loser needs to reach its floor, max(L - raw, 0); zero for every gainer
-    # because floors are at or below the baseline (floor <= 0)
     topup = np.maximum(floor * baseline - gain, zero) if floor is not None else None
     protection = topup.sum(axis=1) if topup is not None else np.zeros_like(total)
     tol = 1e-9 * np.maximum(total, 1.0)
-    short = protection - available
-    if np.any(short > tol):
-        v = int(np.argmax(short))
-        raise InfeasibleDampingError(
-            f"floor of {floor:+.1%} is infeasible (variant {v}): protecting councils costs "
-            f"{format_gbp(protection[v], 'auto')} but gains above baseline total only "
-            f"{format_gbp(available[v], 'auto')}; the pot is {format_gbp(short[v], 'auto')} short"
-        )
-    # With no gainer capped, gains are all scaled by lam = 1 - protection / available, and
-    # each amount is raw + (lam - 1) * gain (gainers) + top-up (losers): a closed form.
+    _check_floor(floor, protection, available, tol)
     with np.errstate(divide="ignore", invalid="ignore"):
         lam = np.where(available > 0, 1.0 - protection / available, 0.0)
-    if ceiling is None:
-        lam = np.maximum(lam, 0.0)
-        out = gains * (lam - 1.0)[:, None]
-        out += raw
-        if topup is not None:
-            out += topup
-        return out, lam
 
     gainer = gain > 0
     kept = raw + topup if topup is not None else raw.copy()
@@ -97,6 +81,56 @@ def apply_damping(
     work *= gainer
     kept += work
     return kept, lam
+
+
+def damp_without_ceiling(
+    raw: FloatArray, baseline: FloatArray, floor: float | None, scratch: Scratch,
+    *, fresh: bool = False, totals: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """The floor-only case in closed form, with work arrays from ``scratch``.
+
+    Gains are all scaled by ``lam = 1 - protection / gains``; each amount is
+    ``raw + (lam - 1) * gain`` for a gainer and ``raw + top-up`` for a loser, the top-up
+    being ``max(L - raw, 0)`` (zero for every gainer, as floors are at or below the
+    baseline). The amounts come back in a scratch array (a new one when ``fresh``).
+    ``totals`` (each row's pot, if the caller knows it) only sets the tolerance of the
+    feasibility check; by default it is the sum of ``raw``.
+    """
+    rows = raw.shape
+    zero = scratch.zeros(rows)  # np.maximum against zeros: much faster than against 0.0
+    gain = np.subtract(raw, baseline, out=scratch.array("gain", rows))
+    gains = np.maximum(gain, zero, out=np.empty(rows) if fresh else scratch.array("gains", rows))
+    available = gains.sum(axis=1)
+    tol = 1e-9 * np.maximum(raw.sum(axis=1) if totals is None else totals, 1.0)
+    if floor is not None:
+        topup = np.multiply(baseline, floor, out=scratch.array("topup", rows))
+        np.subtract(topup, gain, out=topup)
+        np.maximum(topup, zero, out=topup)
+        protection = topup.sum(axis=1)
+    else:
+        protection = np.zeros(rows[0])
+    _check_floor(floor, protection, available, tol)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = np.where(available > 0, 1.0 - protection / available, 0.0)
+    lam = np.maximum(lam, 0.0)
+    out = np.multiply(gains, (lam - 1.0)[:, None], out=gains)
+    out += raw
+    if floor is not None:
+        out += topup
+    return out, lam
+
+
+def _check_floor(floor: float | None, protection: FloatArray, available: FloatArray,
+                 tol: FloatArray) -> None:
+    """Raise if protecting councils at the floor costs more than all gains above baseline."""
+    short = protection - available
+    if np.any(short > tol):
+        v = int(np.argmax(short))
+        raise InfeasibleDampingError(
+            f"floor of {floor:+.1%} is infeasible (variant {v}): protecting councils costs "
+            f"{format_gbp(protection[v], 'auto')} but gains above baseline total only "
+            f"{format_gbp(available[v], 'auto')}; the pot is {format_gbp(short[v], 'auto')} short"
+        )
 
 
 def _solve_with_ceilings(

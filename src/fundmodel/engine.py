@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from fundmodel._scratch import Scratch
 from fundmodel._types import FloatArray, IntArray
 from fundmodel.authorities import Authorities
-from fundmodel.damping import apply_damping
+from fundmodel.damping import apply_damping, damp_without_ceiling
 from fundmodel.errors import FormulaError
 from fundmodel.formula import NeedsFormula, check_weights
 from fundmodel.money import largest_remainder, total_in_pence
@@ -140,24 +141,38 @@ def _allocate_rows(
     pot_pence: IntArray,
     base: FloatArray | None,
     tiebreak: IntArray,
+    scratch: Scratch | None = None,
+    out: IntArray | None = None,
 ) -> tuple[FloatArray, IntArray, FloatArray | None]:
     """Formula amounts, penny-exact amounts and damping ``lam`` for rows of shares.
 
     Private batch path: row r distributes ``pot_pence[r]`` (its own control total, whole
     pence) by ``shares[r]``, damped against ``base`` (shape (n,) or one row per row) when
     the formula has damping. :func:`allocate` is the one-total case of this function.
+
+    Batch callers pass a :class:`~fundmodel._scratch.Scratch` (work arrays reused from
+    chunk to chunk; the returned formula amounts then live in it until the next call) and
+    ``out``, an int64 (rows x authorities) array that receives the pence.
     """
-    raw = shares * (pot_pence / 100.0)[:, None]
+    work = scratch if scratch is not None else Scratch()
+    shape = shares.shape
+    raw = np.multiply(shares, (pot_pence / 100.0)[:, None],
+                      out=work.array("raw", shape) if scratch is not None else None)
     lam: FloatArray | None = None
-    if formula.damping is not None:
+    zeros = work.zeros(shape)  # np.maximum against zeros: much faster than against 0.0
+    if formula.damping is not None and formula.damping.ceiling is None:
+        assert base is not None
+        amounts, lam = damp_without_ceiling(raw, base, formula.damping.floor, work,
+                                            totals=pot_pence / 100.0)
+        np.maximum(amounts, zeros, out=amounts)
+    elif formula.damping is not None:
         assert base is not None
         amounts, lam = apply_damping(raw, base, formula.damping.floor, formula.damping.ceiling)
-        # a new array, ours to overwrite; zeros as an array: faster than the scalar 0.0
-        np.maximum(amounts, np.zeros_like(amounts), out=amounts)
+        np.maximum(amounts, zeros, out=amounts)  # a new array, ours to overwrite
     else:
-        amounts = np.maximum(raw, np.zeros_like(raw))
+        amounts = np.maximum(raw, zeros, out=work.array("amounts", shape))
     amounts *= 100.0
-    pence = largest_remainder(amounts, pot_pence, tiebreak)
+    pence = largest_remainder(amounts, pot_pence, tiebreak, scratch=work, out=out)
     return raw, pence, lam
 
 

@@ -17,6 +17,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from fundmodel._scratch import Scratch
 from fundmodel.errors import FormulaError
 
 FloatArray = npt.NDArray[np.float64]
@@ -50,7 +51,14 @@ def total_in_pence(total: float) -> int:
     return int(pence)
 
 
-def largest_remainder(pence: FloatArray, totals: IntArray, tiebreak: IntArray) -> IntArray:
+def largest_remainder(
+    pence: FloatArray,
+    totals: IntArray,
+    tiebreak: IntArray,
+    *,
+    scratch: Scratch | None = None,
+    out: IntArray | None = None,
+) -> IntArray:
     """Round rows of non-negative pence amounts to integers that sum to ``totals`` exactly.
 
     Each amount is rounded down, then the pennies still owed to the row's total go one
@@ -60,26 +68,31 @@ def largest_remainder(pence: FloatArray, totals: IntArray, tiebreak: IntArray) -
 
     ``pence`` has shape (..., n); ``totals`` has the leading shape; ``tiebreak`` shape (n,).
 
+    Batch callers may pass a :class:`~fundmodel._scratch.Scratch` for the work arrays and
+    ``out`` (an int64 array of ``pence``'s shape) to receive the result.
+
     >>> largest_remainder(np.array([[10.5, 20.5, 69.0]]), np.array([100]), np.array([1, 0, 2]))
     array([[10, 21, 69]])
     """
-    floors = np.floor(pence)
-    remainders = pence - floors
-    owed = totals - floors.sum(axis=-1).astype(np.int64)
     n = pence.shape[-1]
+    rows = pence.reshape(-1, n)
+    work = scratch if scratch is not None else Scratch()
+    floors = np.floor(rows, out=work.array("floors", rows.shape))
+    remainders = np.subtract(rows, floors, out=work.array("remainders", rows.shape))
+    owed = np.asarray(totals).reshape(-1) - floors.sum(axis=1).astype(np.int64)
     if np.any(owed < 0) or np.any(owed > n):
         raise FormulaError(
             "internal rounding error: amounts do not add up to the total within one penny each"
         )
-    rounded: IntArray = floors.astype(np.int64)
-    rounded += _top_remainders(remainders.reshape(-1, n), owed.reshape(-1), tiebreak).reshape(
-        pence.shape
-    )
+    rounded: IntArray = np.empty(pence.shape, dtype=np.int64) if out is None else out
+    flat = rounded.reshape(-1, n)
+    flat[...] = floors
+    flat += _top_remainders(remainders, owed, tiebreak, work)
     return rounded
 
 
 def _top_remainders(
-    rem: FloatArray, owed: IntArray, tiebreak: IntArray
+    rem: FloatArray, owed: IntArray, tiebreak: IntArray, scratch: Scratch | None = None
 ) -> npt.NDArray[np.bool_]:
     """True for the ``owed`` largest remainders of each row (ties to the lower ``tiebreak``).
 
@@ -92,11 +105,16 @@ def _top_remainders(
     rows, n = rem.shape
     if rows == 0 or n == 0:
         return np.zeros((rows, n), dtype=np.bool_)
-    ascending = np.sort(rem, axis=1)
+    ascending = (scratch or Scratch()).array("ascending", (rows, n))
+    ascending[...] = rem
+    ascending.sort(axis=1)
     position = np.clip(n - owed, 0, n - 1)[:, None]
     threshold = np.take_along_axis(ascending, position, axis=1)
     threshold[owed == 0] = np.inf  # nothing owed: nobody is above or at the threshold
-    extra = rem >= threshold
+    extra: npt.NDArray[np.bool_] = np.greater_equal(
+        rem, threshold,
+        out=(scratch or Scratch()).array("extra", (rows, n), dtype=np.bool_),
+    )
     # usually exactly ``owed`` remainders are at or above the threshold; more only when
     # several equal it (the sorted value just below the threshold's position equals it),
     # and then the lower tiebreaks among those get the pennies left

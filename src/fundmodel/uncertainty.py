@@ -305,7 +305,7 @@ class SensitivitySpec(FrozenModel):
     interval: tuple[int, int] = (5, 95)
     n_variants: int = Field(default=1000, ge=1, le=100_000_000)
     seed: int = Field(default=0, ge=0)
-    chunk_size: int = Field(default=160, ge=1)
+    chunk_size: int = Field(default=640, ge=1)
     keep_variants: int = Field(default=DEFAULT_KEEP, ge=1)
 
     @model_validator(mode="after")
@@ -572,6 +572,7 @@ def run_sensitivity(
     Every (variant, year) row is computed by the same private engine path as
     :func:`fundmodel.allocate`, so each equals that variant run alone, to the penny.
     """
+    from fundmodel._scratch import Scratch
     from fundmodel.authorities import load_authorities
     from fundmodel.engine import _allocate_rows, _baseline, _need_shares, area_costs
     from fundmodel.engine import indicator_matrix as _indicator_matrix
@@ -597,12 +598,14 @@ def run_sensitivity(
             return base
         return base[None, :] * factor.reshape(-1)[:, None]
 
+    scratch = Scratch()  # work arrays reused from chunk to chunk
+
     def compute(draws: Draws) -> tuple[IntArray, FloatArray | None]:
         c = draws.weights.shape[0]
         _, shares, _ = _need_shares(draws.weights, x, aca)
         _, pence, lam = _allocate_rows(
             formula, np.repeat(shares, years, axis=0), draws.pot_pence.reshape(-1),
-            rows_baseline(draws.growth_factor), tiebreak,
+            rows_baseline(draws.growth_factor), tiebreak, scratch,
         )
         return pence.reshape(c, years, la.n), lam
 
