@@ -413,7 +413,8 @@ def plot_intervals(data: pd.DataFrame, *, sources: Sequence[str], top: int | Non
         if title is None:
             spread = (shown["high"] - shown["low"]).to_numpy()
             widest = shown.iloc[int(np.argmax(spread))]
+            fmt = "£{:,.2f}m" if units == "£m" else "{:,.2f} " + units
             title = (f"{widest['name']}'s allocation moves most with the assumptions: "
-                     f"{widest['low']:,.2f} to {widest['high']:,.2f} ({units})")
+                     f"{fmt.format(widest['low'])} to {fmt.format(widest['high'])}")
         return finish_chart(fig, title, f"{units} per council, {year}; the {len(shown)} "
                             f"largest of {len(data)}; {interval}", sources)
