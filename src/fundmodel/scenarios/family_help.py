@@ -79,7 +79,6 @@ if TYPE_CHECKING:
 YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 """A financial year label such as ``2025-26``."""
 
-MONEY_UNITS = (Unit.GBP, Unit.GBP_THOUSANDS, Unit.GBP_MILLIONS)
 
 CHILDREN = "children_0_17"
 CHILDREN_IN_NEED = "cin_count_2025"
@@ -140,14 +139,6 @@ def check_consecutive(labels: Sequence[str], what: str) -> None:
 
 PriceIndex = Annotated[Parameter, *parameter_checks(Unit.SCORE, above=0)]
 """A price index value (any base), positive."""
-
-
-def _money(value: Parameter, what: str) -> Parameter:
-    if value.unit not in MONEY_UNITS:
-        raise ValueError(f"{what} must be in a money unit, got {value.unit}")
-    if value.value < 0:
-        raise ValueError(f"{what} must not be negative, got {value.value}")
-    return value
 
 
 # --------------------------------------------------------------------------- model parts

@@ -248,13 +248,6 @@ OverspendPercent = Annotated[Parameter, *parameter_checks(Unit.PERCENT, above=-1
 """An overspend as a PERCENT of budget (14.2 = 14.2%), above -100."""
 
 
-def _rate(value: Parameter | None, what: str) -> Parameter | None:
-    if value is not None and (value.unit != Unit.RATIO or value.value <= -1):
-        raise ValueError(f"{what} must be a RATIO per year above -1 (0.03 = 3%), got "
-                         f"{value.value} {value.unit}")
-    return value
-
-
 class CsvBudgets(FrozenModel):
     """Budget and outturn from a user CSV (schema in the module docstring)."""
 
