@@ -60,3 +60,17 @@ def test_public_names_have_docstrings(name: str) -> None:
         return
     doc = inspect.getdoc(obj)
     assert doc and len(doc) > 20, f"{name} needs a docstring"
+
+
+def test_package_reorganisation_map_matches_the_data_build() -> None:
+    """fundmodel.codes keeps its own copy of the reorganisations (no file I/O at import);
+    it must agree with the map the data build wrote into sources.yaml."""
+    from fundmodel.codes import REGIONS, REORGANISED
+
+    built = {r["code"]: r for r in embedded_sources()["reorganisations"]}
+    assert set(built) == set(REORGANISED)
+    for code, reorg in REORGANISED.items():
+        assert tuple(built[code]["successors"]) == reorg.successors, code
+        assert built[code]["year"] == reorg.year, code
+        assert built[code]["same_area"] == reorg.same_area, code
+    assert set(fundmodel.load_authorities().regions) == set(REGIONS)
