@@ -32,18 +32,18 @@ from typing import Any
 import numpy as np
 
 from fundmodel import load_authorities
-from fundmodel._scratch import Scratch
-from fundmodel.authorities import Authorities, authorities_from_frame
-from fundmodel.engine import _allocate_rows, _need_shares, area_costs, indicator_matrix
-from fundmodel.formula import Damping, NeedsFormula
-from fundmodel.presets import children_act_formula
-from fundmodel.uncertainty import (
+from fundmodel.analysis.uncertainty import (
     DirichletWeights,
     Normal,
     SensitivitySpec,
     draw_inputs,
     run_sensitivity,
 )
+from fundmodel.data.authorities import Authorities, authorities_from_frame
+from fundmodel.engine.allocate import _allocate_rows, _need_shares, area_costs, indicator_matrix
+from fundmodel.engine.formula import Damping, NeedsFormula
+from fundmodel.engine.scratch import Scratch
+from fundmodel.presets import children_act_formula
 
 POT = 270_000_000.0  # the 2025-26 Children's Social Care Prevention Grant (presets)
 YEARS = ("2025-26", "2026-27", "2027-28", "2028-29", "2029-30")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import fundmodel
-from fundmodel.docs_tables import parameters_markdown
+from fundmodel.report.docs_tables import parameters_markdown
 
 project = "fundmodel"
 release = fundmodel.__version__

@@ -11,10 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fundmodel import files, load_scenario
-from fundmodel.brief import write_brief
-from fundmodel.outputs import write_result
-from fundmodel.yamlio import load_yaml_file
+from fundmodel import load_scenario
+from fundmodel.core import files
+from fundmodel.core.yamlio import load_yaml_file
+from fundmodel.report.brief import write_brief
+from fundmodel.report.outputs import write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fundmodel import allocate, authorities_from_frame, load_authorities
-from fundmodel.authorities import Authorities
-from fundmodel.compare import CompareError, compare, deprivation_quintile, gini
+from fundmodel.analysis.compare import CompareError, compare, deprivation_quintile, gini
+from fundmodel.data.authorities import Authorities
+from fundmodel.engine.formula import Indicator, NeedsFormula
 from fundmodel.errors import DataError
-from fundmodel.formula import Indicator, NeedsFormula
 from fundmodel.presets import children_act_formula
 from fundmodel.scenarios.rcc import RCCScenario
 

@@ -7,9 +7,9 @@ import inspect
 import pytest
 
 import fundmodel
+from fundmodel.data.provenance import embedded_sources
+from fundmodel.parameters.records import Parameter, Unit
 from fundmodel.presets import all_parameters
-from fundmodel.provenance import embedded_sources
-from fundmodel.sources import Parameter, Unit
 
 PARAMETERS = all_parameters()
 
@@ -63,9 +63,9 @@ def test_public_names_have_docstrings(name: str) -> None:
 
 
 def test_package_reorganisation_map_matches_the_data_build() -> None:
-    """fundmodel.codes keeps its own copy of the reorganisations (no file I/O at import);
+    """fundmodel.data.codes keeps its own copy of the reorganisations (no file I/O at import);
     it must agree with the map the data build wrote into sources.yaml."""
-    from fundmodel.codes import REGIONS, REORGANISED
+    from fundmodel.data.codes import REGIONS, REORGANISED
 
     built = {r["code"]: r for r in embedded_sources()["reorganisations"]}
     assert set(built) == set(REORGANISED)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from fundmodel.engine.money import format_gbp, largest_remainder, to_pence_exact, total_in_pence
 from fundmodel.errors import FormulaError
-from fundmodel.money import format_gbp, largest_remainder, to_pence_exact, total_in_pence
 
 
 def test_thirds_of_a_pound_give_the_spare_penny_to_the_first_tie() -> None:

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from fundmodel import DataError, FormulaError, ScenarioError, load_authorities
-from fundmodel.absolute import Duty, DutyCostFormula
-from fundmodel.formula import as_parameter
+from fundmodel.analysis.absolute import Duty, DutyCostFormula
+from fundmodel.engine.formula import as_parameter
+from fundmodel.parameters.records import Unit
 from fundmodel.presets.investment import family_help_ask
 from fundmodel.scenarios import load_scenario, load_scenario_text
 from fundmodel.scenarios.base import ScenarioHeader
@@ -35,7 +36,6 @@ from fundmodel.scenarios.overspend import (
     persistence,
     share_overspending,
 )
-from fundmodel.sources import Unit
 from fundmodel.testing import synthetic_authorities
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,7 +185,7 @@ def lga():  # type: ignore[no-untyped-def]
 
 
 def test_embedded_budgets_are_labelled_assumed(lga) -> None:  # type: ignore[no-untyped-def]
-    from fundmodel.series import series_table
+    from fundmodel.data.series import series_table
 
     frame = lga.to_frame()
     assert frame["budget_is_assumed"].all()
@@ -202,7 +202,7 @@ def test_embedded_budgets_are_labelled_assumed(lga) -> None:  # type: ignore[no-
 
 
 def test_embedded_missing_outturn_is_named(lga) -> None:  # type: ignore[no-untyped-def]
-    from fundmodel.series import series_table
+    from fundmodel.data.series import series_table
 
     table = series_table("s251_cyps_total")[["2022-23", "2023-24", "2024-25"]]
     expected = {(c, p) for c in table.index for p in table.columns if np.isnan(table.loc[c, p])}

@@ -11,15 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fundmodel import authorities_from_frame, load_authorities
-from fundmodel.authorities import Authorities
+from fundmodel.data.authorities import Authorities
 from fundmodel.errors import DataError, ScenarioError
 from fundmodel.errors import InvalidInputError as ValidationError
-from fundmodel.presets.rcc_membership import (
-    GREATER_MANCHESTER,
-    RCC20_GROUPS,
-    SOUTH_EAST,
-    membership_preset,
-)
 from fundmodel.scenarios import load_scenario, load_scenario_text
 from fundmodel.scenarios.rcc import (
     OVERSPEND_ALTERNATIVES,
@@ -30,6 +24,12 @@ from fundmodel.scenarios.rcc import (
     RCCScenario,
     hhi,
     round_in_groups,
+)
+from fundmodel.scenarios.rcc.builtin import (
+    GREATER_MANCHESTER,
+    RCC20_GROUPS,
+    SOUTH_EAST,
+    membership_preset,
 )
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fundmodel import DataError, FundmodelError, ScenarioError, load_authorities
-from fundmodel.authorities import parse_authority_csv
+from fundmodel.core.yamlio import load_yaml_text
+from fundmodel.data.authorities import parse_authority_csv
 from fundmodel.scenarios import load_scenario, load_scenario_text
-from fundmodel.yamlio import load_yaml_text
 
 COLUMNS = ["code", "name", "region", "council_type", "children_0_17", "cla_count_2025"]
 
@@ -207,7 +207,7 @@ def test_budget_csv_random_bytes_give_only_fundmodel_errors(raw: bytes) -> None:
 
 @given(st.text(max_size=200))
 def test_taxonomy_yaml_random_text_gives_only_fundmodel_errors(text: str) -> None:
-    from fundmodel.spending import taxonomy_from_data
+    from fundmodel.scenarios.spending import taxonomy_from_data
 
     with contextlib.suppress(FundmodelError):
         taxonomy_from_data(load_yaml_text(text, "fuzz.yaml"), "fuzz.yaml")

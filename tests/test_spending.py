@@ -14,10 +14,19 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from fundmodel import FormulaError, ScenarioError, load_authorities
+from fundmodel.data.series import series_table
 from fundmodel.presets import family_help_ask, illustrative_deflator
+from fundmodel.report.spending_charts import (
+    change_map_data,
+    plot_change_map,
+    plot_share_over_time,
+    plot_slope,
+    share_over_time_data,
+    slope_data,
+    spending_sources,
+)
 from fundmodel.scenarios import load_scenario_text
-from fundmodel.series import series_table
-from fundmodel.spending import (
+from fundmodel.scenarios.spending import (
     NAO_PREVENTIVE_SHARE_2010_11,
     PROMISE_PREVENTIVE_SHARE,
     SERVICE_LINES,
@@ -35,15 +44,6 @@ from fundmodel.spending import (
     shipped_taxonomies,
     statistical_neighbours,
     taxonomy_from_data,
-)
-from fundmodel.spending_charts import (
-    change_map_data,
-    plot_change_map,
-    plot_share_over_time,
-    plot_slope,
-    share_over_time_data,
-    slope_data,
-    spending_sources,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,13 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fundmodel import Damping, FormulaError, Indicator, NeedsFormula, allocate, load_authorities
-from fundmodel.authorities import Authorities, authorities_from_frame
-from fundmodel.errors import InfeasibleDampingError
-from fundmodel.errors import InvalidInputError as ValidationError
-from fundmodel.money import largest_remainder
-from fundmodel.presets import children_act_formula
-from fundmodel.testing import formula_for, synthetic_authorities
-from fundmodel.uncertainty import (
+from fundmodel.analysis.uncertainty import (
     DirichletWeights,
     Fixed,
     LogNormal,
@@ -30,6 +24,12 @@ from fundmodel.uncertainty import (
     ranks_descending,
     run_sensitivity,
 )
+from fundmodel.data.authorities import Authorities, authorities_from_frame
+from fundmodel.engine.money import largest_remainder
+from fundmodel.errors import InfeasibleDampingError
+from fundmodel.errors import InvalidInputError as ValidationError
+from fundmodel.presets import children_act_formula
+from fundmodel.testing import formula_for, synthetic_authorities
 
 X = [[100.0, 50.0], [200.0, 30.0], [700.0, 20.0], [400.0, 40.0], [250.0, 45.0]]
 BASE = [260.0, 215.0, 385.0, 335.0, 305.0]  # sums to the 1,500 pot

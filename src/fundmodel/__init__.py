@@ -9,13 +9,16 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from fundmodel import presets
-from fundmodel.absolute import CostResult, Duty, DutyCostFormula, cost_duties
-from fundmodel.authorities import Authorities, authorities_from_frame, load_authorities
-from fundmodel.compare import Comparison, compare
-from fundmodel.engine import allocate
+from fundmodel import _deprecated, presets
+from fundmodel._version import __version__
+from fundmodel.analysis.absolute import CostResult, Duty, DutyCostFormula, cost_duties
+from fundmodel.analysis.compare import Comparison, compare
+from fundmodel.analysis.uncertainty import SensitivitySpec, run_sensitivity
+from fundmodel.data.authorities import Authorities, authorities_from_frame, load_authorities
+from fundmodel.engine.allocate import allocate
+from fundmodel.engine.formula import Damping, Indicator, NeedsFormula
+from fundmodel.engine.measures import Measure
+from fundmodel.engine.result import Allocation
 from fundmodel.errors import (
     CompareError,
     DataError,
@@ -24,12 +27,8 @@ from fundmodel.errors import (
     InfeasibleDampingError,
     ScenarioError,
 )
-from fundmodel.formula import Damping, Indicator, NeedsFormula
-from fundmodel.measures import Measure
-from fundmodel.result import Allocation
+from fundmodel.parameters.records import Parameter, Source, Unit
 from fundmodel.scenarios import load_scenario
-from fundmodel.sources import Parameter, Source, Unit
-from fundmodel.uncertainty import SensitivitySpec, run_sensitivity
 
 __all__ = [
     "Allocation",
@@ -62,3 +61,5 @@ __all__ = [
     "presets",
     "run_sensitivity",
 ]
+
+_deprecated.install()

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fundmodel import __version__
+from fundmodel._version import __version__
 from fundmodel.errors import FundmodelError
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from fundmodel.brief import write_brief
+    from fundmodel.report.brief import write_brief
 
     paths = write_brief(Path(args.out), progress=True)
     print((Path(args.out) / "summary.md").read_text())
@@ -26,7 +26,7 @@ def _brief(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from fundmodel.authorities import load_authorities
+    from fundmodel.data.authorities import load_authorities
 
     la = load_authorities(args.path)
     n_missing = int(sum(int(la.frame[c].isna().sum()) for c in la.numeric_columns))
@@ -36,8 +36,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from fundmodel.authorities import load_authorities
-    from fundmodel.outputs import write_result
+    from fundmodel.data.authorities import load_authorities
+    from fundmodel.report.outputs import write_result
     from fundmodel.scenarios import load_scenario
 
     scenario = load_scenario(args.scenario)
@@ -52,9 +52,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from fundmodel.authorities import load_authorities
-    from fundmodel.compare import compare
-    from fundmodel.files import write_csv_atomic, write_text_atomic
+    from fundmodel.analysis.compare import compare
+    from fundmodel.core.files import write_csv_atomic, write_text_atomic
+    from fundmodel.data.authorities import load_authorities
     from fundmodel.scenarios import load_scenario
 
     la = load_authorities(args.data) if args.data else load_authorities()

@@ -27,11 +27,11 @@ import pandas as pd
 from hypothesis import strategies as st
 
 from fundmodel._types import FloatArray
-from fundmodel.authorities import Authorities, authorities_from_frame
-from fundmodel.codes import REGIONS
-from fundmodel.engine import allocate
-from fundmodel.formula import Damping, Indicator, NeedsFormula
-from fundmodel.result import Allocation
+from fundmodel.data.authorities import Authorities, authorities_from_frame
+from fundmodel.data.codes import REGIONS
+from fundmodel.engine.allocate import allocate
+from fundmodel.engine.formula import Damping, Indicator, NeedsFormula
+from fundmodel.engine.result import Allocation
 from fundmodel.scenarios.rcc import RCCResult
 
 

@@ -9,6 +9,7 @@ True
 
 from __future__ import annotations
 
+from fundmodel.parameters import all_parameters
 from fundmodel.presets.children_act import (
     CHILDREN_ACT_WEIGHTS,
     PREVENTION_GRANT_2025_26,
@@ -23,24 +24,6 @@ from fundmodel.presets.investment import (
     illustrative_deflator,
     select_committee_ask,
 )
-from fundmodel.sources import Parameter
-
-
-def all_parameters() -> list[Parameter]:
-    """Every parameter record shipped with fundmodel (walked by the convention tests)."""
-    from fundmodel.scenarios.overspend import OVERSPEND_PARAMETERS
-    from fundmodel.scenarios.rcc import RCC_PARAMETERS
-    from fundmodel.spending import SPENDING_PARAMETERS
-
-    return [
-        *CHILDREN_ACT_WEIGHTS.values(),
-        PREVENTION_GRANT_2025_26,
-        *INVESTMENT_PARAMETERS,
-        *OVERSPEND_PARAMETERS,
-        *RCC_PARAMETERS,
-        *SPENDING_PARAMETERS,
-    ]
-
 
 __all__ = [
     "CHILDREN_ACT_WEIGHTS",

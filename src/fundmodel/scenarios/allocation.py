@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from fundmodel.formula import FormulaOrPreset
+from fundmodel.engine.named_formulas import FormulaOrPreset
+from fundmodel.parameters.records import Money
 from fundmodel.scenarios.base import Scenario
-from fundmodel.sources import Money
 
 if TYPE_CHECKING:
-    from fundmodel.authorities import Authorities
-    from fundmodel.result import Allocation
+    from fundmodel.data.authorities import Authorities
+    from fundmodel.engine.result import Allocation
 
 class AllocationScenario(Scenario):
     """Distribute ``total`` (pounds, or a Parameter) by ``formula`` (a model or preset name)."""
@@ -32,7 +32,7 @@ class AllocationScenario(Scenario):
 
     def run(self, authorities: Authorities | None = None) -> Allocation:
         """Allocate the total across ``authorities`` (embedded data by default)."""
-        from fundmodel.authorities import load_authorities
-        from fundmodel.engine import allocate
+        from fundmodel.data.authorities import load_authorities
+        from fundmodel.engine.allocate import allocate
 
         return allocate(self.formula, authorities or load_authorities(), self.total)

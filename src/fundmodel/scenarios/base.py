@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, Union
 import pandas as pd
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
+from fundmodel.core.model import FrozenModel
+from fundmodel.core.yamlio import dump_yaml, load_yaml_file, load_yaml_text
 from fundmodel.errors import ScenarioError
-from fundmodel.model import FrozenModel
-from fundmodel.sources import Source
-from fundmodel.yamlio import dump_yaml, load_yaml_file, load_yaml_text
+from fundmodel.parameters.records import Source
 
 if TYPE_CHECKING:
-    from fundmodel.authorities import Authorities
+    from fundmodel.data.authorities import Authorities
 
 
 class ScenarioHeader(FrozenModel):

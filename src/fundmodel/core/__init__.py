@@ -1,0 +1,1 @@
+"""The lowest layer: frozen pydantic models, safe YAML, atomic file writing."""

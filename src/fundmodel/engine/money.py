@@ -1,0 +1,169 @@
+"""Money helpers: penny-exact rounding by largest remainder, and display formatting.
+
+Amounts are float64 pounds inside the engine; published amounts are whole pence that add
+up exactly to the control total.
+
+>>> import numpy as np
+>>> to_pence_exact(np.array([1/3, 1/3, 1/3]), 1.0)
+array([34, 33, 33])
+>>> format_gbp(2_523_000_000)
+'£2,523.0m'
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from fundmodel.engine.scratch import Scratch
+from fundmodel.errors import FormulaError
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+MAX_PENCE = 2**53
+"""Largest whole number of pence float64 represents exactly (about £90 trillion)."""
+
+
+def total_in_pence(total: float) -> int:
+    """Convert a control total in pounds to whole pence, refusing anything not representable.
+
+    >>> total_in_pence(2_600_000_000)
+    260000000000
+    >>> total_in_pence(12.345)
+    Traceback (most recent call last):
+    ...
+    fundmodel.errors.FormulaError: control total £12.345 is not a whole number of pence
+    """
+    if not isinstance(total, int | float) or isinstance(total, bool):
+        raise FormulaError(f"control total must be a number, got {total!r}")
+    if not math.isfinite(total):
+        raise FormulaError(f"control total must be finite, got {total}")
+    if total < 0:
+        raise FormulaError(f"control total must not be negative, got £{total:,}")
+    pence = round(total * 100)
+    if abs(pence - total * 100) > 1e-6 * max(1.0, abs(total)):
+        raise FormulaError(f"control total £{total} is not a whole number of pence")
+    if pence >= MAX_PENCE:
+        raise FormulaError(f"control total £{total:,} is too large to hold to the penny")
+    return int(pence)
+
+
+def largest_remainder(
+    pence: FloatArray,
+    totals: IntArray,
+    tiebreak: IntArray,
+    *,
+    scratch: Scratch | None = None,
+    out: IntArray | None = None,
+) -> IntArray:
+    """Round rows of non-negative pence amounts to integers that sum to ``totals`` exactly.
+
+    Each amount is rounded down, then the pennies still owed to the row's total go one
+    each to the amounts with the largest fractional parts. Ties in the fractional part go
+    to the lower ``tiebreak`` rank (fundmodel passes the rank of the authority's ONS code,
+    so the result does not depend on row order).
+
+    ``pence`` has shape (..., n); ``totals`` has the leading shape; ``tiebreak`` shape (n,).
+
+    Batch callers may pass a :class:`~fundmodel.engine.scratch.Scratch` for the work arrays and
+    ``out`` (an int64 array of ``pence``'s shape) to receive the result.
+
+    >>> largest_remainder(np.array([[10.5, 20.5, 69.0]]), np.array([100]), np.array([1, 0, 2]))
+    array([[10, 21, 69]])
+    """
+    n = pence.shape[-1]
+    rows = pence.reshape(-1, n)
+    work = scratch if scratch is not None else Scratch()
+    floors = np.floor(rows, out=work.array("floors", rows.shape))
+    remainders = np.subtract(rows, floors, out=work.array("remainders", rows.shape))
+    owed = np.asarray(totals).reshape(-1) - floors.sum(axis=1).astype(np.int64)
+    if np.any(owed < 0) or np.any(owed > n):
+        raise FormulaError(
+            "internal rounding error: amounts do not add up to the total within one penny each"
+        )
+    rounded: IntArray = np.empty(pence.shape, dtype=np.int64) if out is None else out
+    flat = rounded.reshape(-1, n)
+    flat[...] = floors
+    flat += _top_remainders(remainders, owed, tiebreak, work)
+    return rounded
+
+
+def _top_remainders(
+    rem: FloatArray, owed: IntArray, tiebreak: IntArray, scratch: Scratch | None = None
+) -> npt.NDArray[np.bool_]:
+    """True for the ``owed`` largest remainders of each row (ties to the lower ``tiebreak``).
+
+    Equivalent to ranking each row by (remainder descending, tiebreak ascending) and taking
+    the first ``owed``, but needs only a plain sort of the remainders: the ``owed``-th
+    largest remainder is the threshold; everything above it gets a penny, and only rows
+    where more remainders equal the threshold than there are pennies left need the
+    tiebreak (rare outside constructed examples).
+    """
+    rows, n = rem.shape
+    if rows == 0 or n == 0:
+        return np.zeros((rows, n), dtype=np.bool_)
+    ascending = (scratch or Scratch()).array("ascending", (rows, n))
+    ascending[...] = rem
+    ascending.sort(axis=1)
+    position = np.clip(n - owed, 0, n - 1)[:, None]
+    threshold = np.take_along_axis(ascending, position, axis=1)
+    threshold[owed == 0] = np.inf  # nothing owed: nobody is above or at the threshold
+    extra: npt.NDArray[np.bool_] = np.greater_equal(
+        rem, threshold,
+        out=(scratch or Scratch()).array("extra", (rows, n), dtype=np.bool_),
+    )
+    # usually exactly ``owed`` remainders are at or above the threshold; more only when
+    # several equal it (the sorted value just below the threshold's position equals it),
+    # and then the lower tiebreaks among those get the pennies left
+    below = np.take_along_axis(ascending, np.maximum(position - 1, 0), axis=1)
+    hard = np.flatnonzero((owed > 0) & (owed < n) & (below[:, 0] == threshold[:, 0]))
+    if hard.size:
+        sub_rem, sub_t = rem[hard], threshold[hard]
+        above = sub_rem > sub_t
+        tied = sub_rem == sub_t
+        left = owed[hard] - above.sum(axis=1)  # >= 1: the threshold itself is owed a penny
+        # order the tied by (tiebreak, position) packed in one integer; the left-th
+        # smallest key is the last one that still gets a penny
+        key = np.asarray(tiebreak, dtype=np.int64) * n + np.arange(n)
+        keys = np.where(tied, key, np.iinfo(np.int64).max)
+        cut = np.take_along_axis(np.sort(keys, axis=1), (left - 1)[:, None], axis=1)
+        extra[hard] = above | (tied & (keys <= cut))
+    return extra
+
+
+def to_pence_exact(amounts: FloatArray, total: float) -> IntArray:
+    """Round one vector of pound amounts to pence summing exactly to ``total`` (pounds).
+
+    Ties are broken by position (first wins); the engine uses ONS-code order instead.
+    """
+    pence_total = total_in_pence(total)
+    arr = np.asarray(amounts, dtype=np.float64)
+    scaled = arr * 100.0
+    out = largest_remainder(scaled[None, :], np.array([pence_total]), np.arange(arr.size))
+    first: IntArray = out[0]
+    return first
+
+
+def format_gbp(amount: float, scale: str = "m", decimals: int = 1) -> str:
+    """Format pounds for display: ``scale`` is ``"m"`` (£m), ``"bn"``, ``"k"``, ``""`` (pounds)
+    or ``"auto"`` (the largest scale that keeps the number at least 1).
+
+    >>> format_gbp(10.0, scale="auto")
+    '£10.00'
+    >>> format_gbp(1234.5, scale="", decimals=2)
+    '£1,234.50'
+    >>> format_gbp(-0.001, scale="", decimals=2)
+    '£0.00'
+    >>> format_gbp(-3_100_000_000, scale="bn", decimals=2)
+    '-£3.10bn'
+    """
+    if scale == "auto":
+        size = abs(amount)
+        scale = "bn" if size >= 1e9 else "m" if size >= 1e6 else "k" if size >= 1e3 else ""
+        decimals = 2 if scale in ("", "bn") else 1
+    divisor = {"": 1.0, "k": 1e3, "m": 1e6, "bn": 1e9}[scale]
+    sign = "-" if round(amount / divisor, decimals) < 0 else ""  # never "-£0.00"
+    return f"{sign}£{abs(amount) / divisor:,.{decimals}f}{scale}"

@@ -1,0 +1,170 @@
+"""Allocation results: the inputs, the arrays, and tidy tables for people.
+
+An :class:`Allocation` never recomputes anything: charts and comparisons read its arrays.
+
+>>> from fundmodel import allocate, load_authorities
+>>> from fundmodel.presets import children_act_formula
+>>> res = allocate(children_act_formula(), load_authorities(), total=500_000_000)
+>>> frame = res.to_frame()
+>>> list(frame.columns[:6])
+['code', 'name', 'region', 'council_type', 'need_share', 'amount']
+>>> round(float(frame["amount"].sum()), 2)
+500000000.0
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fundmodel._types import FloatArray, IntArray
+from fundmodel._version import __version__
+from fundmodel.data.authorities import Authorities
+from fundmodel.engine.formula import NeedsFormula
+from fundmodel.engine.money import format_gbp
+
+
+@dataclass(frozen=True, eq=False)
+class Allocation:
+    """The result of :func:`fundmodel.allocate`: arrays of shape (variants, authorities)."""
+
+    formula: NeedsFormula
+    authorities: Authorities
+    total_pence: int
+    weights: FloatArray
+    need: FloatArray
+    shares: FloatArray
+    formula_amount: FloatArray
+    amount_pence: IntArray
+    baseline: FloatArray | None
+    gain_scale: FloatArray | None
+    scaling_factor: FloatArray | None
+    version: str = __version__
+
+    @property
+    def n_variants(self) -> int:
+        """Number of weight variants computed."""
+        return int(self.amount_pence.shape[0])
+
+    @property
+    def total(self) -> float:
+        """The control total in pounds."""
+        return self.total_pence / 100.0
+
+    def amounts(self, variant: int = 0) -> FloatArray:
+        """Final amounts in pounds (whole pence) for one variant."""
+        pounds: FloatArray = self.amount_pence[variant] / 100.0
+        return pounds
+
+    @property
+    def label(self) -> str:
+        """Short name for tables and charts."""
+        return self.formula.name
+
+    def council_amounts(self, variant: int = 0) -> pd.Series:
+        """Final amount per council in pounds, indexed by ONS code (for :func:`compare`)."""
+        return pd.Series(self.amounts(variant), index=self.authorities.codes, name=self.label)
+
+    def sources(self) -> list[str]:
+        """Citations for everything behind this result: the weights and the data columns."""
+        from fundmodel.data.provenance import cite_columns
+
+        columns = [c for i in self.formula.indicators for c in (i.column, i.times) if c]
+        if self.formula.area_cost_adjustment:
+            columns.append(self.formula.area_cost_adjustment)
+        if self.formula.damping is not None and self.formula.damping.baseline is not None:
+            columns.append(self.formula.damping.baseline)
+        weights = {f"weights: {i.weight.source.cite()}"
+                   + (" (assumption)" if i.weight.assumption else "")
+                   for i in self.formula.indicators}
+        return [*sorted(weights), *cite_columns(columns)]
+
+    def to_frame(self, variant: int = 0) -> pd.DataFrame:
+        """One row per authority: need share, final amount (£, whole pence), need (weighted
+        indicators, in the formula's units), share of the pot actually received (differs from
+        the need share under damping), per child aged 0-17, and change against the baseline."""
+        la = self.authorities
+        children = la.column("children_0_17") if "children_0_17" in la.numeric_columns else None
+        amount = self.amounts(variant)
+        frame = pd.DataFrame(
+            {
+                "code": la.codes,
+                "name": la.names,
+                "region": la.regions,
+                "council_type": la.council_types,
+                "need_share": self.shares[variant],
+                "amount": amount,
+                "need": self.need[variant],
+                "amount_share": self.amount_pence[variant] / self.total_pence
+                if self.total_pence else np.nan,
+                "formula_amount": self.formula_amount[variant],
+            }
+        )
+        if children is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                frame["per_child"] = np.where(children > 0, amount / children, np.nan)
+        if self.baseline is not None:
+            frame["baseline"] = self.baseline
+            frame["change"] = amount - self.baseline
+            with np.errstate(divide="ignore", invalid="ignore"):
+                frame["change_pct"] = np.where(
+                    self.baseline > 0, 100.0 * (amount / self.baseline - 1.0), np.nan
+                )
+        frame["rank"] = frame["amount"].rank(ascending=False, method="min").astype(int)
+        return frame
+
+    def variants_frame(self) -> pd.DataFrame:
+        """Long table of all variants: variant, code, amount (£)."""
+        v, n = self.amount_pence.shape
+        return pd.DataFrame(
+            {
+                "variant": np.repeat(np.arange(v), n),
+                "code": np.tile(self.authorities.codes, v),
+                "amount": self.amount_pence.ravel() / 100.0,
+            }
+        )
+
+    def summary(self, variant: int = 0) -> str:
+        """A few lines of plain text: the pot, the largest and smallest allocations."""
+        frame = self.to_frame(variant).sort_values("amount", ascending=False)
+        lines = [
+            f"{self.formula.name}: {format_gbp(self.total)} across {len(frame)} authorities",
+            f"  largest : {frame.iloc[0]['name']} {format_gbp(frame.iloc[0]['amount'])}",
+            f"  smallest: {frame.iloc[-1]['name']} {format_gbp(frame.iloc[-1]['amount'], 'k')}",
+        ]
+        if "per_child" in frame:
+            pc = frame["per_child"]
+            lines.append(
+                f"  per child aged 0-17: median £{pc.median():,.2f}, "
+                f"range £{pc.min():,.2f} to £{pc.max():,.2f}"
+            )
+        if self.gain_scale is not None:
+            lines.append(f"  damping: gains scaled by {self.gain_scale[variant]:.4f}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"Allocation({self.formula.name!r}, total={format_gbp(self.total)}, "
+            f"authorities={self.authorities.n}, variants={self.n_variants})"
+        )
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame().sort_values("amount", ascending=False)
+        head = pd.concat([frame.head(5), frame.tail(5)])
+        rows = "".join(
+            f"<tr><td>{html.escape(str(r.code))}</td><td>{html.escape(str(r.name))}</td>"
+            f"<td style='text-align:right'>{html.escape(format_gbp(float(str(r.amount)), 'm', 2))}"
+            f"</td></tr>"
+            for r in head.itertuples()
+        )
+        return (
+            f"<div><strong>{html.escape(self.formula.name)}</strong>: "
+            f"{html.escape(format_gbp(self.total))} across {self.authorities.n} authorities "
+            f"({self.n_variants} variant(s); fundmodel {html.escape(self.version)})"
+            "<table><thead><tr><th>code</th><th>authority</th><th>amount</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table><small>top and bottom five; "
+            "use .to_frame() for all</small></div>"
+        )

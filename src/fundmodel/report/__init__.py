@@ -1,0 +1,1 @@
+"""Reporting: house style, chart data + plot pairs, the briefing pack, output folders."""
