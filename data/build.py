@@ -1021,11 +1021,16 @@ def build(raw: Path, out: Path) -> dict[str, Path]:
               paths["hex_layout.csv"])
     write_csv(hex_polygons, paths["hex_polygons.csv"])
     write_csv(neighbours, paths["neighbours.csv"])
+    import history  # spending history since 2008-09 (data/history.py)
+
+    history_paths, history_sources, history_report = history.build_history(raw, out, base)
+    paths.update(history_paths)
     sources = build_sources(raw, hex_summary, lait)
+    sources["history"] = history_sources
     with paths["sources.yaml"].open("w", encoding="utf-8", newline="\n") as handle:
         yaml.safe_dump(sources, handle, sort_keys=False, allow_unicode=True, width=100)
     refs = england_reference(raw, lait, ro3)
-    report = build_report(table, missing, refs, ro3, series)
+    report = build_report(table, missing, refs, ro3, series) + history_report
     paths["data_report.md"].write_text(report, encoding="utf-8", newline="\n")
     return paths
 
