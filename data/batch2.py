@@ -13,6 +13,7 @@ against the files themselves.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -439,7 +440,8 @@ def ofsted_table(frame: pd.DataFrame, codes: Iterable[str]) -> pd.DataFrame:
     })
     out["grade"] = out["overall_effectiveness"].map(OFSTED_GRADES)
     if out["grade"].isna().any():
-        raise ValueError(f"Ofsted: unknown grades {set(out.loc[out['grade'].isna(), 'overall_effectiveness'])}")
+        unknown = set(out.loc[out["grade"].isna(), "overall_effectiveness"])
+        raise ValueError(f"Ofsted: unknown grades {unknown}")
     if set(out["code"]) != wanted or out["code"].duplicated().any():
         raise ValueError(f"Ofsted codes differ: {sorted(set(out['code']) ^ wanted)}")
     out["grade"] = out["grade"].astype(int)
@@ -486,7 +488,7 @@ def build_flags(series: pd.DataFrame, names: dict[str, str], current: set[str]) 
         part = data[data["measure"] == measure]
         wide = part.pivot_table(index="code", columns="period", values="value", aggfunc="first")
         periods = sorted(wide.columns)
-        for before, after in zip(periods, periods[1:], strict=False):
+        for before, after in itertools.pairwise(periods):
             if int(after[:4]) != int(before[:4]) + 1:
                 continue
             for code, (v0, v1) in wide[[before, after]].iterrows():

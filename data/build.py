@@ -1257,7 +1257,8 @@ def batch2_report(table: pd.DataFrame, extra: b2.Batch2, flags: pd.DataFrame,
         counts: Counter[str] = Counter()
         for flag, value in zip(rows["flag"], rows["value"], strict=True):
             if pd.isna(value):
-                counts[[f for f in flag.split(";") if f not in ("joint_return", "code_2024")][0]] += 1
+                counts[next(f for f in flag.split(";")
+                            if f not in ("joint_return", "code_2024"))] += 1
         joint = int(rows["flag"].str.contains("joint_return").sum())
         text = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "-"
         lines.append(f"| {period} | {int(rows['value'].notna().sum())} | {joint} | {text} |")
@@ -1267,7 +1268,8 @@ def batch2_report(table: pd.DataFrame, extra: b2.Batch2, flags: pd.DataFrame,
     grades = extra.ofsted["overall_effectiveness"].value_counts()
     lines += ["### Ofsted ILACS (ofsted.csv; authorities.csv columns)", "",
               f"- {len(extra.ofsted)} councils; " + ", ".join(
-                  f"{k}: {v}" for k, v in sorted(grades.items(), key=lambda kv: b2.OFSTED_GRADES[kv[0]])),
+                  f"{k}: {v}" for k, v in sorted(grades.items(),
+                                                 key=lambda kv: b2.OFSTED_GRADES[kv[0]])),
               f"- inspection dates {extra.ofsted['inspection_date'].min()} to "
               f"{extra.ofsted['inspection_date'].max()}", ""]
     defl = extra.deflator.set_index("fiscal_year")["gdp_deflator"]

@@ -16,7 +16,7 @@ fresh DataFrame; values are never filled. Flags are described in
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import pandas as pd
@@ -41,7 +41,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _raw(name: str) -> bytes:
     return resources.files("fundmodel.data").joinpath(name).read_bytes()
 
