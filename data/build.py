@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+import batch2 as b2
 import catalogue as cat
 import geography as geo
 import readers
@@ -49,6 +50,9 @@ MARKERS = {
     "-": "not_available",
     "[x]": "not_submitted",
     "[note 4]": "not_available",
+    "low": "rounds_to_zero",
+    ".": "not_applicable",
+    "...": "not_submitted",
 }
 
 #: (LAIT Short Desc prefix group, period, LA number) whose '-' DfE explains as a
@@ -421,7 +425,7 @@ def idaci_column(base: pd.DataFrame, idaci: pd.DataFrame, notes: list[CellNote])
 
 
 def build_authorities(
-    base: pd.DataFrame, series: pd.DataFrame, idaci: pd.DataFrame
+    base: pd.DataFrame, series: pd.DataFrame, idaci: pd.DataFrame, extra: b2.Batch2
 ) -> tuple[pd.DataFrame, list[CellNote]]:
     """authorities.csv as a numeric DataFrame plus missing/derivation notes."""
     notes: list[CellNote] = []
@@ -432,6 +436,12 @@ def build_authorities(
     for column, values in snap.items():
         table[column] = values
     table["idaci_score_2019"] = idaci_column(base, idaci, notes)
+    for column, (frame, measure, period) in batch2_snapshots(extra).items():
+        table[column] = long_snapshot(base, frame, measure, period, column, notes)
+    ofsted = extra.ofsted.set_index("code")
+    table["ofsted_ilacs_grade"] = [float(ofsted.loc[c, "grade"]) for c in base["code"]]
+    table["ofsted_ilacs_inspection_date"] = [
+        float(ofsted.loc[c, "inspection_date"].replace("-", "")) for c in base["code"]]
     table = table[list(cat.AUTHORITY_COLUMNS)]
     return table, notes
 
@@ -650,6 +660,7 @@ def column_entries() -> dict[str, dict[str, Any]]:
         if measure.name not in entries:
             entries[measure.name] = _measure_entry(measure, None)
             entries[measure.name]["used_in"] = ["series.csv"]
+    entries.update(batch2_column_entries())
     for column in cat.AUTHORITY_COLUMNS:
         entries[column].setdefault("used_in", ["authorities.csv"])
     return entries
@@ -663,6 +674,7 @@ def describe_period(measure: cat.Measure, period: str) -> str:
         "january": f"January {period} school census",
         "financial_year": f"financial year {period} (April to March)",
         "current": f"financial year ending March {period}",
+        "30_september": f"30 September {period}",
     }
     return texts[measure.basis]
 
@@ -982,6 +994,317 @@ def build_report(
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- second batch
+
+BATCH2_OUTPUTS = ("budgets.csv", "council_tax.csv", "workforce.csv", "placements.csv",
+                  "deflator.csv", "ofsted.csv", "ra_ro3_lines.csv", "flags.csv")
+
+#: Long file of each second-batch measure family.
+LONG_FILE_OF = {
+    **{m.name: "budgets.csv" for m in b2.RA_MEASURES.values()},
+    **{m.name: "council_tax.csv" for m in b2.CTR_MEASURES.values()},
+    **{m.name: "workforce.csv" for m in b2.CSWW_MEASURES.values()},
+    **{m.name: "placements.csv" for m in b2.PLACEMENT_MEASURES.values()},
+}
+
+#: authorities.csv column -> (long file attribute, measure, period).
+BATCH2_SNAPSHOTS = {
+    "council_tax_base_2023_24": ("council_tax", "council_tax_base", "2023-24"),
+    "band_d_2023_24": ("council_tax", "band_d_council_tax", "2023-24"),
+    "council_tax_requirement_2023_24": ("council_tax", "council_tax_requirement", "2023-24"),
+    "csww_caseload_fte_2025": ("workforce", "csww_caseload_fte", "2025"),
+    "csww_agency_rate_fte_2025": ("workforce", "csww_agency_rate_fte", "2025"),
+    "csww_vacancy_rate_fte_2025": ("workforce", "csww_vacancy_rate_fte", "2025"),
+}
+
+
+def build_batch2(raw: Path, current: set[str], ra: dict[str, pd.DataFrame],
+                 ctr: dict[str, pd.DataFrame], ofsted_raw: pd.DataFrame,
+                 base: pd.DataFrame) -> b2.Batch2:
+    """Long tables and small tables of the second batch."""
+    budgets = SeriesBuilder(current)
+    b2.add_budgets(budgets, ra)
+    council_tax = SeriesBuilder(current)
+    ctr_check = b2.add_council_tax(council_tax, ctr)
+    workforce = SeriesBuilder(current)
+    b2.add_workforce(workforce, readers.read_ees_csv(raw / cat.CSWW_FILE))
+    placements = SeriesBuilder(current)
+    b2.add_placements(placements, raw, Record, parse_cell)
+    return b2.Batch2(
+        budgets=budgets.frame(), council_tax=council_tax.frame(), workforce=workforce.frame(),
+        placements=placements.frame(), deflator=b2.deflator_table(raw),
+        ofsted=b2.ofsted_table(ofsted_raw, base["code"]), line_map=b2.line_map(ra),
+        ra_raw=ra, ctr_check=ctr_check, measures=b2.all_measures(),
+    )
+
+
+def batch2_snapshots(extra: b2.Batch2) -> dict[str, tuple[pd.DataFrame, str, str]]:
+    """authorities.csv columns taken from the second-batch long tables."""
+    return {column: (getattr(extra, attr), measure, period)
+            for column, (attr, measure, period) in BATCH2_SNAPSHOTS.items()}
+
+
+def long_snapshot(base: pd.DataFrame, frame: pd.DataFrame, measure: str, period: str,
+                  column: str, notes: list[CellNote]) -> list[float | None]:
+    """One (measure, period) of a long table as a column, gaps and flags noted."""
+    rows = frame[(frame["measure"] == measure) & (frame["period"] == period)]
+    indexed = {r["code"]: r for r in rows.to_dict("records")}
+    values: list[float | None] = []
+    for code in base["code"]:
+        if code not in indexed:
+            raise ValueError(f"{column}: no {measure} {period} row for {code}")
+        record = indexed[code]
+        flags = str(record["flag"]).split(";")
+        value = record["value"]
+        if value is None or pd.isna(value):
+            reason, detail = describe_gap(record)
+            notes.append(CellNote(code, column, reason, detail))
+            values.append(None)
+            continue
+        values.append(float(value))
+        if "joint_return" in flags:
+            notes.append(CellNote(code, column, "joint_return",
+                                  f"{record['raw_file']}: joint row '{record['source_name']}' "
+                                  f"for {period}, shown for each council, not split"))
+        if "code_2024" in flags:
+            notes.append(CellNote(code, column, "code_2024",
+                                  f"{record['raw_file']}: published under the 2024 code "
+                                  f"({record['source_name']})"))
+        if "recoded_same_area" in flags:
+            notes.append(CellNote(code, column, "recoded_same_area",
+                                  f"{period} figure published under the predecessor"))
+    return values
+
+
+def batch2_column_entries() -> dict[str, dict[str, Any]]:
+    """sources.yaml records for the second-batch columns and measures."""
+    entries: dict[str, dict[str, Any]] = {}
+    for measure in b2.all_measures():
+        entry = _measure_entry(measure, None)
+        entry["used_in"] = [LONG_FILE_OF[measure.name]]
+        entries[measure.name] = entry
+    by_name = {m.name: m for m in b2.all_measures()}
+    for column, (_, measure_name, period) in BATCH2_SNAPSHOTS.items():
+        measure = by_name[measure_name]
+        entry = _entry(measure.label, measure.unit, measure.publisher, measure.publication,
+                       describe_period(measure, period), measure.raw_file, measure.filter
+                       + (f", time_period == {period}" if measure.basis == "30_september"
+                          else ""),
+                       measure.source_column, measure.transformation, proxy=measure.proxy,
+                       note=measure.note)
+        entry["long_measure"] = measure_name
+        entry["long_file"] = LONG_FILE_OF[measure_name]
+        entries[column] = entry
+    ofsted_pub = cat.FILES[cat.OFSTED_FILE]
+    entries["ofsted_ilacs_grade"] = _entry(
+        "Ofsted ILACS overall effectiveness, latest inspection to 31 March 2025 (1 = "
+        "Outstanding, 2 = Good, 3 = Requires improvement to be good, 4 = Inadequate)",
+        "GRADE_1_TO_4", "Ofsted", ofsted_pub["publication"], "latest inspection to 31 March "
+        "2025 (inspection date in ofsted_ilacs_inspection_date)", cat.OFSTED_FILE,
+        "sheet Inspections_as_at_31_March, header row 3", "Overall effectiveness",
+        "grade text mapped to Ofsted's 4-point scale; the text is kept in ofsted.csv",
+        note="Numeric because authorities.csv holds numbers only; ofsted.csv has the label "
+        "and the publication date.")
+    entries["ofsted_ilacs_inspection_date"] = _entry(
+        "Date of that ILACS inspection (start date), as the number YYYYMMDD", "DATE_YYYYMMDD",
+        "Ofsted", ofsted_pub["publication"], "to 31 March 2025", cat.OFSTED_FILE,
+        "sheet Inspections_as_at_31_March, header row 3", "Inspection date",
+        "date written as an integer YYYYMMDD (e.g. 20230710); ISO date in ofsted.csv")
+    return entries
+
+
+def batch2_sources(extra: b2.Batch2) -> dict[str, Any]:
+    """Extra top-level sources.yaml sections for the second-batch files."""
+    forecasts = extra.deflator.loc[extra.deflator["is_forecast"] == "true", "fiscal_year"]
+    return {
+        "long_files": {
+            "layout": "budgets.csv, council_tax.csv, workforce.csv and placements.csv have the "
+            "columns of series.csv (code, name, period, measure, value, flag) and follow its "
+            "code rules; they are kept out of series.csv so that it stays quick to load.",
+            "files": {
+                "budgets.csv": "RA budget lines 310-330, GBP (published GBP thousand x 1000), "
+                "2021-22, 2023-24, 2025-26",
+                "council_tax.csv": "tax base, Band D and council tax requirement, 2023-24",
+                "workforce.csv": "children's social work workforce, 30 September 2017-2025",
+                "placements.csv": "children looked after by placement type, 31 March 2018 "
+                "and 2019 (England rows code E92000001)",
+            },
+            "flags": cat.LONG_FLAGS,
+            "joint_with": {
+                "E06000061": "E06000062", "E06000062": "E06000061",
+                "E09000021": "E09000027", "E09000027": "E09000021",
+            },
+        },
+        "ra_ro3_lines": {
+            "file": "ra_ro3_lines.csv",
+            "meaning": "each RA budget line (label as printed in the 2023-24 RA file) and the "
+            "RO3 outturn line with the same asset code; relation same_line pairs one to one, "
+            "ro3_detail_within_ra_line lists RO3 breakdowns of looked-after spend that the RA "
+            "budget has only as the total line 313",
+        },
+        "deflator": {
+            "file": "deflator.csv",
+            "columns": {"fiscal_year": "UK financial year 'YYYY-YY'",
+                        "gdp_deflator": "GDP deflator at market prices, 2024-25 = 100, as "
+                        "transcribed (4 decimals)",
+                        "is_forecast": "true for OBR-forecast years"},
+            "raw_file": cat.DEFLATOR_FILE,
+            "publisher": cat.FILES[cat.DEFLATOR_FILE]["publisher"],
+            "publication": cat.DEFLATOR_PUB,
+            "republished_by": cat.FILES[cat.DEFLATOR_FILE]["republished_by"],
+            "transcription": "NOT HM Treasury's spreadsheet: a transcription by the "
+            f"repository {cat.REPO_I} (its build_seed.py): outturn 2000-01 to 2024-25 from "
+            "ONS series L8GG rebased to 2024-25 = 100; 2025-26 onward compounded from the "
+            "OBR March 2026 forecast percentage changes, rounded to 4 decimals",
+            "forecast_years": forecasts.tolist(),
+            "checked": "2008-09 66.8397, 2015-16 74.5804, 2018-19 78.7948, 2019-20 80.8738, "
+            "2022-23 91.2996 agree with another document quoting the same vintage",
+            "transformation": "columns fiscal_year, gdp_deflator, is_forecast copied as text; "
+            "CPI and CPIH columns dropped",
+            "unit": "INDEX",
+        },
+        "ofsted": {
+            "file": "ofsted.csv",
+            "raw_file": cat.OFSTED_FILE,
+            "columns": {"code": "ONS code", "ofsted_name": "name as Ofsted prints it",
+                        "inspection_date": "ILACS inspection date (ISO)",
+                        "publication_date": "report publication date (ISO)",
+                        "overall_effectiveness": "overall effectiveness as printed",
+                        "grade": "1 Outstanding, 2 Good, 3 Requires improvement to be good, "
+                        "4 Inadequate"},
+        },
+        "flags": {
+            "file": "flags.csv",
+            "meaning": "Values that look implausible, flagged and NOT changed. Any use of a "
+            "flagged (code, measure, period) should say so.",
+            "checks": {
+                "year_on_year": f"a council's {', '.join(b2.YEAR_ON_YEAR_MEASURES)} more than "
+                f"{b2.YEAR_ON_YEAR_FACTOR} times the previous year's or less than 1/"
+                f"{b2.YEAR_ON_YEAR_FACTOR} of it (both years at least GBP "
+                f"{b2.YEAR_ON_YEAR_MIN_GBP:,.0f}; current codes; consecutive years)",
+                "source_agreement:ro3_lac_net": "s251_lac (gross) / ro3_lac_net (net) for "
+                f"the same council and year outside {b2.SOURCE_RATIO_BAND[0]:.3f} to "
+                f"{b2.SOURCE_RATIO_BAND[1]} (or RO3 <= 0); the median ratio is about 1.05",
+            },
+        },
+    }
+
+
+def _sum_unique(frame: pd.DataFrame) -> float:
+    """Sum over current councils, a joint_return figure counted once."""
+    rows = frame[~frame["flag"].str.contains("predecessor|recoded_same_area", regex=True)]
+    joint = rows["flag"].str.contains("joint_return")
+    duplicate = joint & rows["code"].isin(["E06000062", "E09000027"])
+    return float(rows.loc[~duplicate, "value"].sum())
+
+
+def batch2_report(table: pd.DataFrame, extra: b2.Batch2, flags: pd.DataFrame,
+                  ro3: dict[str, pd.DataFrame]) -> str:
+    """data_report.md sections for the second batch."""
+    lines = ["## Second batch: budgets, council tax, workforce, Ofsted, deflator, placements",
+             "",
+             "Long files with the series.csv layout (kept out of series.csv so it stays quick "
+             "to load): budgets.csv, council_tax.csv, workforce.csv, placements.csv; small "
+             "tables: deflator.csv, ofsted.csv, ra_ro3_lines.csv, flags.csv.",
+             "",
+             "### RA budgets (budgets.csv, GBP)",
+             "",
+             "| period | councils with line 330 | sum of councils | England row | not submitted |",
+             "|---|---|---|---|---|"]
+    budgets = extra.budgets
+    for period in sorted(budgets["period"].unique()):
+        rows = budgets[(budgets["period"] == period) & (budgets["measure"] == "ra_budget_csc_net")
+                       & ~budgets["flag"].str.contains("recoded_same_area")]
+        present = rows[rows["value"].notna()]
+        england = extra.ra_raw[period]
+        eng = england[(england["row_kind"] == "england") & (england["asset"] == "csctot")]
+        eng_text = (f"{float(str(eng['raw'].iloc[0]).replace(',', '')) * 1000:,.0f}"
+                    if len(eng) else "no England row in the file")
+        gaps = ", ".join(rows.loc[rows["value"].isna(), "code"].map(
+            dict(zip(table["code"], table["name"], strict=True))).fillna("?"))
+        lines.append(f"| {period} | {len(present)} of {len(rows)} | "
+                     f"{present['value'].sum():,.0f} | {eng_text} | {gaps or '-'} |")
+    lines += ["", "An England row, where the file has one (2021-22, 2025-26), includes MHCLG's "
+              "estimates for the councils that did not submit and other bodies' children's "
+              "social care (shire districts, combined authorities); the 2023-24 export has no "
+              "England row. Sums exclude recoded_same_area rows.", ""]
+    check = extra.ctr_check
+    base = table["council_tax_base_2023_24"]
+    counties = float(table.loc[table["council_type"] == "county", "council_tax_base_2023_24"].sum())
+    lines += [
+        "### Council tax 2023-24 (council_tax.csv; authorities.csv columns)",
+        "",
+        f"- councils with a tax base: {int(base.notna().sum())} / 153; Band D: "
+        f"{int(table['band_d_2023_24'].notna().sum())}; requirement: "
+        f"{int(table['council_tax_requirement_2023_24'].notna().sum())}",
+        f"- sum of the 153 tax bases: {base.sum():,.2f} Band D equivalents; England row "
+        f"(Data_Billing 'TE'): {check['england_tax_base']:,.2f}; difference "
+        f"{check['england_tax_base'] - base.sum():+,.2f}",
+        f"- explanation: England is the sum of billing authorities' bases; the 21 counties' "
+        f"precept bases ({counties:,.2f}) are their own figures to 1 decimal place and differ "
+        f"from their districts' billing bases ({check['districts_tax_base']:,.2f}) by "
+        f"{check['districts_tax_base'] - counties:+,.2f}, which is the whole difference",
+        "",
+        "### Workforce (workforce.csv; 2025 columns in authorities.csv)",
+        "",
+        "| year | councils with caseload | joint rows | empty by flag |",
+        "|---|---|---|---|",
+    ]
+    work = extra.workforce
+    for period in sorted(work["period"].unique()):
+        rows = work[(work["period"] == period) & (work["measure"] == "csww_caseload_fte")
+                    & ~work["flag"].str.contains("predecessor|recoded_same_area")]
+        counts: Counter[str] = Counter()
+        for flag, value in zip(rows["flag"], rows["value"], strict=True):
+            if pd.isna(value):
+                counts[next(f for f in flag.split(";")
+                            if f not in ("joint_return", "code_2024"))] += 1
+        joint = int(rows["flag"].str.contains("joint_return").sum())
+        text = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "-"
+        lines.append(f"| {period} | {int(rows['value'].notna().sum())} | {joint} | {text} |")
+    inpost = work[(work["measure"] == "csww_inpost_fte") & (work["period"] == "2025")]
+    lines += ["", f"2025 FTE in post, councils summed with each joint figure once: "
+              f"{_sum_unique(inpost):,.1f}.", ""]
+    grades = extra.ofsted["overall_effectiveness"].value_counts()
+    lines += ["### Ofsted ILACS (ofsted.csv; authorities.csv columns)", "",
+              f"- {len(extra.ofsted)} councils; " + ", ".join(
+                  f"{k}: {v}" for k, v in sorted(grades.items(),
+                                                 key=lambda kv: b2.OFSTED_GRADES[kv[0]])),
+              f"- inspection dates {extra.ofsted['inspection_date'].min()} to "
+              f"{extra.ofsted['inspection_date'].max()}", ""]
+    defl = extra.deflator.set_index("fiscal_year")["gdp_deflator"]
+    lines += ["### GDP deflator (deflator.csv)", "",
+              f"- {len(defl)} years {defl.index[0]} to {defl.index[-1]}; forecasts: "
+              + ", ".join(extra.deflator.loc[extra.deflator['is_forecast'] == 'true',
+                                              'fiscal_year']),
+              f"- checks: 2008-09 {defl['2008-09']}, 2022-23 {defl['2022-23']}, 2024-25 "
+              f"{defl['2024-25']}", ""]
+    pl = extra.placements
+    lines += ["### Placements (placements.csv)", ""]
+    for period in sorted(pl["period"].unique()):
+        rows = pl[(pl["period"] == period) & (pl["measure"] == "cla_placement_foster_count")]
+        councils = rows[(rows["code"] != b2.ENGLAND_CODE)
+                        & ~rows["flag"].str.contains("recoded_same_area")]
+        eng = rows.loc[rows["code"] == b2.ENGLAND_CODE, "value"].iloc[0]
+        lines.append(f"- 31 March {period}: {len(councils)} council rows (recoded_same_area "
+                     "repeats left out) "
+                     f"({int(councils['flag'].str.contains('predecessor').sum())} predecessor), "
+                     f"foster placements sum {councils['value'].sum():,.0f} vs England "
+                     f"{eng:,.0f} (rounded to 10; suppressed cells "
+                     f"{int(councils['value'].isna().sum())})")
+    lines += ["", "### Data-quality flags (flags.csv)", "",
+              f"Year-on-year factor {b2.YEAR_ON_YEAR_FACTOR} either way (both years >= GBP "
+              f"{b2.YEAR_ON_YEAR_MIN_GBP:,.0f}); s251 looked-after / RO3 looked-after ratio "
+              f"band {b2.SOURCE_RATIO_BAND[0]:.3f} to {b2.SOURCE_RATIO_BAND[1]}. Values are "
+              f"not changed. {len(flags)} flags:", "",
+              "| code | name | measure | period | check | values |", "|---|---|---|---|---|---|"]
+    for row in flags.itertuples(index=False):
+        lines.append(f"| {row.code} | {row.name} | {row.measure} | {row.period} | {row.check} | "
+                     f"{row.values} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -991,7 +1314,10 @@ def build(raw: Path, out: Path) -> dict[str, Path]:
         raise FileNotFoundError(f"raw data directory not found: {raw}")
     out.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(max_workers=2) as pool:
+        ctr_future = pool.submit(readers.read_ctr_table9, raw / cat.CTR_FILE)
         ro3_futures = submit_ro3_reads(pool, raw)
+        ofsted_future = pool.submit(readers.read_ofsted_outcomes, raw / cat.OFSTED_FILE)
+        ra_future = pool.submit(b2.read_ra_all, raw)
         base = build_authority_base(raw)
         current = set(base["code"])
         builder = SeriesBuilder(current)
@@ -1002,16 +1328,20 @@ def build(raw: Path, out: Path) -> dict[str, Path]:
         hex_frame, hex_summary, hex_polygons = build_hex_layout(raw, current)
         neighbours = build_neighbours(raw, base)
         ro3 = {period: future.result() for period, future in ro3_futures.items()}
+        ctr = ctr_future.result()
+        ofsted_raw = ofsted_future.result()
+        ra = ra_future.result()
     add_ro3_measures(builder, ro3)
     series = builder.frame()
-    table, notes = build_authorities(base, series, idaci)
     names = name_lookup(base)
+    extra = build_batch2(raw, current, ra, ctr, ofsted_raw, base)
+    table, notes = build_authorities(base, series, idaci, extra)
     missing = missing_output(notes, names)
     check_missing_complete(table, missing)
 
     paths = {name: out / name for name in (
         "authorities.csv", "series.csv", "missing.csv", "hex_layout.csv", "hex_polygons.csv",
-        "neighbours.csv",
+        "neighbours.csv", *BATCH2_OUTPUTS,
         "sources.yaml", "data_report.md")}
     write_csv(authorities_output(table), paths["authorities.csv"])
     write_csv(series_output(series, names), paths["series.csv"])
@@ -1021,16 +1351,28 @@ def build(raw: Path, out: Path) -> dict[str, Path]:
               paths["hex_layout.csv"])
     write_csv(hex_polygons, paths["hex_polygons.csv"])
     write_csv(neighbours, paths["neighbours.csv"])
+    long_names = {**names, b2.ENGLAND_CODE: "England"}
+    for name, frame in (("budgets.csv", extra.budgets), ("council_tax.csv", extra.council_tax),
+                        ("workforce.csv", extra.workforce), ("placements.csv", extra.placements)):
+        write_csv(series_output(frame, long_names), paths[name])
+    write_csv(extra.deflator, paths["deflator.csv"])
+    write_csv(extra.ofsted, paths["ofsted.csv"])
+    write_csv(extra.line_map, paths["ra_ro3_lines.csv"])
+    flags = b2.build_flags(series, names, current)
+    write_csv(flags, paths["flags.csv"])
     import history  # spending history since 2008-09 (data/history.py)
 
     history_paths, history_sources, history_report = history.build_history(raw, out, base)
     paths.update(history_paths)
     sources = build_sources(raw, hex_summary, lait)
+    sources.update(batch2_sources(extra))
     sources["history"] = history_sources
     with paths["sources.yaml"].open("w", encoding="utf-8", newline="\n") as handle:
         yaml.safe_dump(sources, handle, sort_keys=False, allow_unicode=True, width=100)
     refs = england_reference(raw, lait, ro3)
-    report = build_report(table, missing, refs, ro3, series) + history_report
+    report = build_report(table, missing, refs, ro3, series)
+    report += batch2_report(table, extra, flags, ro3)
+    report += history_report
     paths["data_report.md"].write_text(report, encoding="utf-8", newline="\n")
     return paths
 

@@ -259,6 +259,164 @@ FILES: dict[str, dict[str, Any]] = {
     },
 }
 
+# --------------------------------------------------------------------------- second batch
+# Repositories as in ../shared/data/PROVENANCE.md "Second batch" and PROVENANCE_BATCH2.md.
+
+REPO_E = "cjrwebb/cwip-app"
+REPO_E_COMMIT = "6808bb049401088c9328d7bcca4e0f795ce713a2"
+REPO_F = "Em1lyK/council-tax"
+REPO_F_COMMIT = "52b853c454823079b0c55d5f880dd034196b9ce3"
+REPO_G = "BenGoodair/childrens_social_care_qualitative"
+REPO_G_COMMIT = "57ecb63451de911fac0f81bd15bc32b0232ec078"
+REPO_H = "fjye1/Aqueduct"
+REPO_H_COMMIT = "2a06ade263d0b1f45554312bfc3e75ca5e23daa2"
+REPO_I = "ncl-icb-analytics/dbt-ncl-analytics"
+REPO_I_COMMIT = "213ca0542d527cc1d0c4e4fe2a5877bd8049a6ca"
+
+RA_PUB = "Local authority revenue expenditure and financing: Revenue Account (RA) budget, " \
+    "individual local authority data"
+RA_URL = "https://www.gov.uk/government/collections/local-authority-revenue-expenditure-and-financing"
+CTR_PUB = "Council tax levels set by local authorities in England 2023 to 2024, Table 9 (CTR data)"
+CSWW_PUB = "Children's social work workforce, 2025 release (csww_indicators_2017_to_2025)"
+OFSTED_PUB = "Local authority children's services inspection outcomes as at 31 March 2025"
+DEFLATOR_PUB = "GDP deflators at market prices, and money GDP, March 2026 (Quarterly National " \
+    "Accounts), as transcribed"
+DLUHC = "Department for Levelling Up, Housing and Communities (DLUHC, now MHCLG)"
+
+RA_2021_FILE = "ra-budget/RA_2021-22_data_by_LA.csv"
+RA_2023_FILE = "ra-budget/RA_2023-24_data_Part_1.csv"
+RA_2025_FILE = "ra-budget/Council_Budgets.xlsx"
+RA_FILES = {"2021-22": RA_2021_FILE, "2023-24": RA_2023_FILE, "2025-26": RA_2025_FILE}
+CTR_FILE = "council-tax/CTR_Table_9_2023-24.ods"
+CSWW_FILE = "workforce/csww_indicators_2017_to_2025.csv"
+OFSTED_FILE = "ofsted/LA_Inspection_Outcomes_as_at_31_March_2025.ods"
+DEFLATOR_FILE = "deflator/uk_cost_indices.csv"
+DEFLATOR_META = "deflator/uk_cost_indices.yml"
+CLA_PLACEMENT_FILES = {"2018": "cla-placement/CLA2018.csv", "2019": "cla-placement/CLA2019.csv"}
+
+BATCH2_FILES: dict[str, dict[str, Any]] = {
+    RA_2021_FILE: {
+        "republished_by": {"repo": REPO_G, "path": "Data/Raw/RA_2021-22_data_by_LA.csv",
+                           "commit": REPO_G_COMMIT},
+        "publisher": MHCLG,
+        "publication": RA_PUB + ", 2021-22 ('Revenue Account Budget (RA) 2021-22: Revenue "
+        "Account data')",
+        "published": "2021",
+        "coverage": "budget 2021-22; 152 upper-tier authorities on 2021 geography",
+        "licence": OGL,
+        "url": RA_URL,
+        "used_by_build": True,
+        "encoding": "UTF-8 with byte-order mark; numbers with thousands separators",
+        "note": "NOT byte-original: a CSV export of MHCLG's RA data sheet made by the "
+        "republisher (apostrophes mangled in labels).",
+    },
+    RA_2023_FILE: {
+        "republished_by": {"repo": REPO_G, "path": "Data/Raw/RA_2023-24_data_Part_1.csv",
+                           "commit": REPO_G_COMMIT},
+        "publisher": DLUHC,
+        "publication": RA_PUB + ", 2023-24, Part 1 ('Worksheet 2: Revenue Account Budget (RA) "
+        "2023-24: Revenue Account data'; last updated 22 June 2023)",
+        "published": "2023-06-22",
+        "coverage": "budget 2023-24; 153 upper-tier authorities (2023 geography)",
+        "licence": OGL,
+        "url": RA_URL,
+        "used_by_build": True,
+        "encoding": "single-byte, not UTF-8: the pound sign is byte 0xA3 (as in cp1252 and "
+        "Mac Roman); the apostrophe (0xD5) and en dash (0xD0) decode correctly only as Mac "
+        "Roman, so the build reads it as mac_roman (cp1252 would show 'Õ' and 'Ð'); numbers "
+        "carry thousands separators ('1,546')",
+        "note": "NOT byte-original: a CSV export of DLUHC's RA_LA_Data sheet made by the "
+        "republisher.",
+    },
+    RA_2025_FILE: {
+        "republished_by": {"repo": REPO_H, "path": "data/A_raw/council_budget/Council_Budgets.xlsx",
+                           "commit": REPO_H_COMMIT},
+        "publisher": MHCLG,
+        "publication": RA_PUB + ", 2025-26 (last updated 19 June 2025)",
+        "published": "2025-06-19",
+        "coverage": "budget 2025-26; 153 upper-tier authorities (2025 geography)",
+        "licence": OGL,
+        "url": RA_URL,
+        "used_by_build": True,
+        "note": "RE-SAVED by the republisher: MHCLG publishes ODS; this .xlsx was renamed "
+        "and re-saved (lastModifiedBy the repository owner, 2026-06-09). Values as published "
+        "as far as checked; not byte-original.",
+    },
+    CTR_FILE: {
+        "republished_by": {"repo": REPO_F, "path": "input/CTR_Table_9_2023-24 (10).ods",
+                           "commit": REPO_F_COMMIT},
+        "publisher": DLUHC,
+        "publication": CTR_PUB,
+        "published": "2023",
+        "coverage": "2022-23 and 2023-24; 296 billing authorities and 21 county councils' "
+        "precepts (2023 geography)",
+        "licence": OGL,
+        "url": "https://www.gov.uk/government/statistics/council-tax-levels-set-by-local-"
+        "authorities-in-england-2023-to-2024",
+        "used_by_build": True,
+        "note": "Renamed here from 'CTR_Table_9_2023-24 (10).ods' (browser-download suffix).",
+    },
+    CSWW_FILE: {
+        "republished_by": _a("data-raw/csww_indicators_2017_to_2025.csv"),
+        "publisher": DFE,
+        "publication": CSWW_PUB,
+        "published": "2026",
+        "coverage": "30 September 2017 to 30 September 2025",
+        "licence": OGL,
+        "url": EES + "children-s-social-work-workforce",
+        "used_by_build": True,
+    },
+    OFSTED_FILE: {
+        "republished_by": _a("data-raw/LA_Inspection_Outcomes_as_at_31_March_2025.ods"),
+        "publisher": "Ofsted",
+        "publication": OFSTED_PUB,
+        "published": "2025-09-25",
+        "coverage": "latest ILACS judgements to 31 March 2025",
+        "licence": OGL,
+        "url": "https://www.gov.uk/government/statistics/local-authority-childrens-services-"
+        "inspection-outcomes",
+        "used_by_build": True,
+    },
+    DEFLATOR_FILE: {
+        "republished_by": {"repo": REPO_I, "path": "seeds/uk_cost_indices.csv (as named in "
+                           "the seed's .yml)", "commit": REPO_I_COMMIT},
+        "publisher": "HM Treasury (outturn from ONS series L8GG; forecasts from OBR), as "
+        "transcribed by " + REPO_I,
+        "publication": DEFLATOR_PUB,
+        "published": "2026-03",
+        "coverage": "2000-01 to 2030-31; outturn to 2024-25, forecasts 2025-26 to 2030-31",
+        "licence": OGL,
+        "url": "https://www.gov.uk/government/collections/gdp-deflators-at-market-prices-and-"
+        "money-gdp",
+        "used_by_build": True,
+        "note": "A TRANSCRIPTION by the republishing repository's script, not HM Treasury's "
+        "spreadsheet. Five years agree with another document quoting the same vintage.",
+    },
+    DEFLATOR_META: {
+        "republished_by": {"repo": REPO_I, "commit": REPO_I_COMMIT},
+        "publisher": REPO_I,
+        "publication": "dbt seed description of uk_cost_indices (sources, base, forecast rule)",
+        "licence": "as published in the repository",
+        "used_by_build": False,
+        "note": "Read by hand for the deflator's source record.",
+    },
+    **{
+        path: {
+            "republished_by": {"repo": REPO_E, "path": f"data/cla_data/cla_{year}/CLA{year}.csv",
+                               "commit": REPO_E_COMMIT},
+            "publisher": DFE,
+            "publication": f"Children looked after in England including adoption: "
+            f"{int(year) - 1} to {year}, underlying LA data (CLA{year}.csv)",
+            "published": year,
+            "coverage": f"31 March {year}",
+            "licence": OGL,
+            "url": CLA_URL,
+            "used_by_build": True,
+        }
+        for year, path in CLA_PLACEMENT_FILES.items()
+    },
+}
+
 CLA_FILE = "dfe-csc/cla_number_and_rate_per_10k_children.csv"
 B1_FILE = "dfe-csc/b1_children_in_need_2013_to_2025.csv"
 C1_FILE = "dfe-csc/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
@@ -276,9 +434,12 @@ RO3_FILES = {
     "2024-25": "dfe-csc/RO3_LA_Data_2024-25_data_by_LA.ods",
 }
 
+FILES.update(BATCH2_FILES)
+
 UNITS = (
     "count", "GBP", "PER_10K_CHILDREN", "PERCENT", "SCORE", "METRES", "TEXT", "CODE",
-    "GBP_PER_CHILD_PER_WEEK",
+    "GBP_PER_CHILD_PER_WEEK", "BAND_D_EQUIVALENTS", "GBP_PER_BAND_D", "FTE",
+    "CASES_PER_FTE", "GRADE_1_TO_4", "DATE_YYYYMMDD", "INDEX",
 )
 
 
@@ -552,6 +713,14 @@ AUTHORITY_COLUMNS: tuple[str, ...] = (
     "ro3_lac_net_2024_25",
     "ro3_family_support_net_2024_25",
     "ro3_safeguarding_net_2024_25",
+    "council_tax_base_2023_24",
+    "band_d_2023_24",
+    "council_tax_requirement_2023_24",
+    "csww_caseload_fte_2025",
+    "csww_agency_rate_fte_2025",
+    "csww_vacancy_rate_fte_2025",
+    "ofsted_ilacs_grade",
+    "ofsted_ilacs_inspection_date",
 )
 
 #: Columns describing an authority rather than measuring it (no missing values allowed).
@@ -570,6 +739,22 @@ SERIES_FLAGS = {
     "withdrawn_by_publisher": "DfE removed the figure for quality concerns; value empty.",
 }
 
+#: Flags of the second-batch long files (budgets.csv, council_tax.csv, workforce.csv,
+#: placements.csv): the series flags plus these.
+LONG_FLAGS = {
+    **SERIES_FLAGS,
+    "not_submitted": "RO3 '[x]', RA '[x]' or RA '...' with note 'M': the council's return "
+    "was not received in time for publication; value empty.",
+    "not_applicable": "Source cell 'z' or '.' (no base to compute a share); value empty.",
+    "rounds_to_zero": "Source cell 'low' (EES: rounds to 0 but is not 0); value empty.",
+    "joint_return": "One figure published for two councils' joint children's services "
+    "(North and West Northamptonshire from 2021; Kingston upon Thames and Richmond upon "
+    "Thames, all years): shown under each council's code, never split; count once when "
+    "summing (see the joint_with note in sources.yaml).",
+    "code_2024": "Published under the 2024 ONS code (Barnsley E08000038, Sheffield "
+    "E08000039), shown under the 2023 code the package uses.",
+}
+
 MISSING_REASONS = {
     "suppressed": {"empty_cell": True, "meaning": SERIES_FLAGS["suppressed"]},
     "not_available": {"empty_cell": True, "meaning": SERIES_FLAGS["not_available"]},
@@ -583,6 +768,22 @@ MISSING_REASONS = {
         "empty_cell": True,
         "meaning": "The source predates the authority (only its predecessor has a figure, "
         "which is not copied or split).",
+    },
+    "rounds_to_zero": {
+        "empty_cell": True,
+        "meaning": "Source cell 'low' (EES: rounds to 0 but is not 0); value empty.",
+    },
+    "joint_return": {
+        "empty_cell": False,
+        "meaning": "Value present: DfE publishes one joint figure for two councils that run "
+        "children's services together (North and West Northamptonshire; Kingston upon "
+        "Thames and Richmond upon Thames); the same joint figure is shown for each, never "
+        "split. Count it once when summing.",
+    },
+    "code_2024": {
+        "empty_cell": False,
+        "meaning": "Value present, published under the council's 2024 ONS code (Barnsley "
+        "E08000038, Sheffield E08000039: minor boundary change) and shown under its 2023 code.",
     },
     "derived_short_history": {
         "empty_cell": False,

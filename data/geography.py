@@ -81,6 +81,13 @@ SAME_AREA_PREDECESSOR: dict[str, Reorganisation] = {
     r.successors[0]: r for r in REORGANISATIONS if r.same_area
 }
 
+#: ONS codes issued in 2024 for a minor boundary change (same council, same DfE LA
+#: number) -> the 2023 code the package uses. DfE's 2025 files use the new codes.
+RECODED_2024: dict[str, str] = {
+    "E08000038": "E08000016",  # Barnsley (LA 370)
+    "E08000039": "E08000019",  # Sheffield (LA 373)
+}
+
 COUNCIL_TYPES = {
     "E10": "county",
     "E08": "metropolitan_district",
@@ -122,7 +129,9 @@ def period_reference_date(period: str, basis: str) -> date:
 
     ``basis`` is one of ``31_march`` (count at 31 March of the year, or the
     year ending then), ``mid_year`` (30 June), ``january`` (school census),
-    ``financial_year`` ("2022-23": the year ending 31 March 2023).
+    ``financial_year`` ("2022-23": the year ending 31 March 2023),
+    ``30_september`` (a snapshot at 30 September of the year, e.g. the social
+    work workforce census).
     """
     if basis == "financial_year":
         start = int(period[:4])
@@ -134,6 +143,8 @@ def period_reference_date(period: str, basis: str) -> date:
         return date(year, 6, 30)
     if basis == "january":
         return date(year, 1, 15)
+    if basis == "30_september":
+        return date(year, 9, 30)
     raise ValueError(f"unknown period basis {basis!r}")
 
 

@@ -266,3 +266,138 @@ def read_hex_geojson(path: Path) -> list[dict[str, Any]]:
         polygons = [[np.asarray(ring, dtype=float) for ring in part] for part in parts]
         features.append({**feature["properties"], "polygons": polygons})
     return features
+
+
+# --------------------------------------------------------------------------- second batch
+
+UPPER_TIER_CODE = re.compile(r"^E(06|08|09|10)\d{6}$")
+
+
+def _text(cell: object) -> str:
+    """A cell as stripped text; empty for a missing cell."""
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return ""
+    return str(cell).strip()
+
+
+def _ra_layout(sheet: pd.DataFrame, name: str) -> tuple[int | None, int, int]:
+    """(asset-ID row or None, line-number row, label row) of an RA 'data by LA' sheet.
+
+    The label row is the one whose first cells read 'E-code', 'ONS Code'; the
+    line-number row is the row above it holding 330 (the children's social care
+    total); the asset-ID row, where the file has one (2023-24, 2025-26), is the
+    one holding ``csctot``.
+    """
+    top = min(len(sheet), 20)
+    label_rows = [i for i in range(top) if str(sheet.iat[i, 0]).strip() == "E-code"
+                  and str(sheet.iat[i, 1]).strip() == "ONS Code"]
+    if len(label_rows) != 1:
+        raise ValueError(f"{name}: RA label row not found")
+    label_row = label_rows[0]
+    cells = sheet.iloc[:label_row].map(lambda v: _text(v).removesuffix(".0"))
+    line_rows = [i for i in range(label_row) if (cells.iloc[i] == "330").sum() == 1
+                 and (cells.iloc[i] == "310").sum() == 1]
+    asset_rows = [i for i in range(label_row) if (cells.iloc[i] == "csctot").any()]
+    if len(line_rows) != 1 or len(asset_rows) > 1:
+        raise ValueError(f"{name}: RA line-number or asset-ID row not found")
+    return (asset_rows[0] if asset_rows else None), line_rows[0], label_row
+
+
+def read_ra_budget(path: Path, lines: dict[str, str], encoding: str = "utf-8-sig") -> pd.DataFrame:
+    """Read one MHCLG Revenue Account (RA) budget 'data by LA' table into a long table.
+
+    ``path`` is a CSV export (read with ``encoding``, every cell as text) or an
+    .xlsx workbook (sheet whose name starts 'RA_LA_Data'). ``lines`` maps RA
+    asset IDs (``csctot`` ...) to form line numbers ('330' ...). Columns are
+    located by line number, which must occur once in the line-number row, and
+    checked against the asset-ID row where the file has one (the 2021-22 export
+    has none). Keeps the rows whose ONS code is an upper-tier council's (E06,
+    E08, E09, E10) plus the 'ENGLAND' row where the table has one
+    (``row_kind`` 'england').
+
+    Returns columns ``ons_code, source_name, ra_class, notes, row_kind, asset,
+    line, label, raw`` where ``raw`` is the cell text as published (e.g.
+    '1,546', '...', '[x]'); numbers from .xlsx are given as their text.
+    """
+    if path.suffix == ".xlsx":
+        book = pd.read_excel(path, sheet_name=None, header=None, dtype=object,
+                             engine="openpyxl")
+        names = [n for n in book if n.startswith("RA_LA_Data")]
+        if len(names) != 1:
+            raise ValueError(f"{path.name}: expected one RA_LA_Data sheet, got {names}")
+        sheet = book[names[0]]
+    else:
+        sheet = pd.read_csv(path, encoding=encoding, header=None, dtype=str,
+                            keep_default_na=False)
+    asset_row, line_row, label_row = _ra_layout(sheet, path.name)
+    line_cells = sheet.iloc[line_row].map(lambda v: _text(v).removesuffix(".0"))
+    column_of = {}
+    for asset, line in lines.items():
+        hits = np.flatnonzero(line_cells == line)
+        if len(hits) != 1:
+            raise ValueError(f"{path.name}: line {line} found {len(hits)} times")
+        column_of[asset] = int(hits[0])
+        if asset_row is not None and _text(sheet.iat[asset_row, column_of[asset]]) != asset:
+            raise ValueError(f"{path.name}: line {line} is not asset {asset}")
+    header = [_text(v) for v in sheet.iloc[label_row]]
+    class_col = header.index("Class")
+    notes_col = header.index("Notes") if "Notes" in header else None
+    records = []
+    for i in range(label_row + 1, len(sheet)):
+        row = sheet.iloc[i]
+        code = _text(row.iloc[1])
+        england = any(_text(v) == "ENGLAND" for v in row.iloc[:class_col + 2])
+        if not (UPPER_TIER_CODE.match(code) or england):
+            continue
+        for asset, col in column_of.items():
+            cell = row.iloc[col]
+            if isinstance(cell, (int, float, np.integer, np.floating)) and not (
+                    isinstance(cell, float) and np.isnan(cell)):
+                text = str(int(cell)) if float(cell).is_integer() else repr(float(cell))
+            else:
+                text = _text(cell)
+            records.append({
+                "ons_code": "ENGLAND" if england else code,
+                "source_name": _text(row.iloc[2]),
+                "ra_class": _text(row.iloc[class_col]),
+                "notes": "" if notes_col is None else _text(row.iloc[notes_col]),
+                "row_kind": "england" if england else "authority",
+                "asset": asset,
+                "line": lines[asset],
+                "label": _text(sheet.iat[label_row, col]),
+                "raw": text,
+            })
+    return pd.DataFrame.from_records(records)
+
+
+def read_ctr_table9(path: Path) -> dict[str, pd.DataFrame]:
+    """Read sheets Data_Billing and Data_Precepting of DLUHC's CTR Table 9 (.ods).
+
+    Returns ``{"billing": frame, "precepting": frame}``, each the whole sheet
+    with ``header=None`` (the build picks rows by ONS code and columns by
+    position after checking the header text). Slow (odf): run it in the pool.
+    """
+    sheets = pd.read_excel(path, engine="odf", sheet_name=["Data_Billing", "Data_Precepting"],
+                           header=None)
+    return {"billing": sheets["Data_Billing"], "precepting": sheets["Data_Precepting"]}
+
+
+def read_ofsted_outcomes(path: Path) -> pd.DataFrame:
+    """Read sheet Inspections_as_at_31_March of Ofsted's LA inspection outcomes (.ods).
+
+    The header is the row whose second cell reads 'Local authority area code';
+    returns the rows below it with the source's column names.
+    """
+    sheet = pd.read_excel(path, engine="odf", sheet_name="Inspections_as_at_31_March",
+                          header=None)
+    rows = [i for i in range(len(sheet)) if sheet.iat[i, 1] == "Local authority area code"]
+    if len(rows) != 1:
+        raise ValueError(f"{path.name}: header row not found")
+    body = sheet.iloc[rows[0] + 1 :].copy()
+    body.columns = [str(c) for c in sheet.iloc[rows[0]]]
+    return body.reset_index(drop=True)
+
+
+def read_plain_csv(path: Path) -> pd.DataFrame:
+    """Read a CSV with every cell as text (UTF-8, a byte-order mark dropped)."""
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
