@@ -33,12 +33,18 @@ def data_checksums() -> dict[str, str]:
 
 def write_result(scenario: Scenario, result: ScenarioResult, out: Path,
                  authorities_checksum: str | None = None) -> list[Path]:
-    """Write result.csv, summary.txt, scenario.yaml and manifest.yaml into ``out``."""
+    """Write result.csv, summary.txt, scenario.yaml and manifest.yaml into ``out``, plus any
+    tables a result offers through ``output_tables()`` and manifest entries through
+    ``manifest_extra()``."""
     files = {
         "result.csv": result.to_frame().to_csv(index=False, lineterminator="\n"),
         "summary.txt": result.summary() + "\n",
         "scenario.yaml": scenario.to_yaml(),
     }
+    extra_tables = getattr(result, "output_tables", None)  # e.g. costs.csv, gap.csv
+    if callable(extra_tables):
+        for name, frame in extra_tables().items():
+            files[name] = frame.to_csv(index=False, lineterminator="\n")
     paths = []
     for name, text in files.items():
         path = out / name
@@ -51,6 +57,9 @@ def write_result(scenario: Scenario, result: ScenarioResult, out: Path,
         "data": data_checksums(),
         "files": {n: hashlib.sha256(t.encode()).hexdigest() for n, t in files.items()},
     }
+    extra_manifest = getattr(result, "manifest_extra", None)  # e.g. parameter sources
+    if callable(extra_manifest):
+        manifest.update(extra_manifest())
     if authorities_checksum is not None:
         manifest["authorities_checksum"] = authorities_checksum
     path = out / "manifest.yaml"

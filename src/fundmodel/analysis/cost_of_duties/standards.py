@@ -96,7 +96,8 @@ class DutyStandards(Mapping[str, Parameter]):
 
     def updated(self, changes: Mapping[str, float | Parameter]) -> DutyStandards:
         """A copy with some standards replaced. A bare number is recorded as user-supplied
-        (an assumption); it keeps the shipped range only if the range still contains it."""
+        (an assumption); it keeps the shipped range only if the range still contains it. A value
+        equal to the current one changes nothing (the record keeps its source)."""
         unknown = sorted(set(changes) - set(self._records))
         if unknown:
             raise FormulaError(f"cost of duties: unknown standards {unknown}; "
@@ -108,6 +109,8 @@ class DutyStandards(Mapping[str, Parameter]):
                 continue
             old = records[name]
             value = float(change)
+            if value == old.value:  # restating the shipped value keeps its source
+                continue
             keep = old.low is not None and old.high is not None and old.low <= value <= old.high
             records[name] = Parameter(
                 value=value, unit=old.unit, label=old.label, source=USER_SUPPLIED,
