@@ -1,6 +1,13 @@
-"""Absolute mode: what the duties cost bottom-up, and the gap to what councils have.
+"""Duty cost formulas: unit cost x caseload per council, and the gap to what councils have.
 
-cost_i = aca_i * sum_d unit_cost_d * caseload_id;  gap_i = cost_i - funding_i
+cost_i = aca_i * sum_d unit_cost_d * caseload_id;  gap_i = cost_i - funding_i;
+gap %_i = 100 * gap_i / cost_i (the same definitions as :mod:`fundmodel.analysis.cost_of_duties`)
+
+The costing from standards (the absolute mode proper) is
+:func:`fundmodel.analysis.cost_of_duties.cost_of_duties`. This module's preset,
+:func:`spend_per_case_vs_england`, is **not a costing**: it prices each caseload at the
+England average of current spend per case, so it only measures each council's spend per
+case against the average (the national gap is zero by construction).
 
 Unlike the relative mode there is no fixed pot: the total is whatever the duties cost.
 Costs are rounded to whole pence per council (half to even).
@@ -54,6 +61,9 @@ class DutyCostFormula(FrozenModel):
         default=(), description="columns (£) summed to give what each council has now"
     )
     description: str = ""
+    benchmark: bool = Field(
+        default=False, description="unit costs are averages of the spend compared (not a "
+        "costing): the summary then reports spend per case against the average")
 
     def unit_cost_vector(self) -> FloatArray:
         """Unit costs in duty order (pounds per unit per year)."""
@@ -105,18 +115,29 @@ class CostResult:
         if self.funding is not None:
             frame["funding"] = self.funding
             frame["gap"] = frame["cost"] - frame["funding"]
+            cost = frame["cost"].to_numpy()
             with np.errstate(divide="ignore", invalid="ignore"):
-                frame["gap_pct"] = np.where(
-                    self.funding > 0, 100.0 * (frame["gap"] / self.funding), np.nan
-                )
+                frame["gap_pct"] = np.where(cost > 0, 100.0 * (frame["gap"] / cost), np.nan)
         if "children_0_17" in la.numeric_columns:
             frame["cost_per_child"] = frame["cost"] / la.column("children_0_17")
         return frame
 
     def summary(self, variant: int = 0) -> str:
-        """Plain-text headline: total cost, funding and gap."""
-        lines = [f"{self.formula.name}: duties cost {format_gbp(self.total_cost(variant))}"]
+        """Plain-text headline: total cost, funding and gap (for a ``benchmark`` formula:
+        spend per case against the England average, which is not a costing)."""
         gap = self.gap(variant)
+        if self.formula.benchmark and gap is not None and self.funding is not None:
+            above = int((gap < 0).sum())
+            return "\n".join([
+                f"{self.formula.name} (not a costing: unit costs are England averages of the "
+                "same spend)",
+                f"  {above} of {gap.size} councils spend more per case than the England "
+                f"average and {gap.size - above} less; the amounts above and below the average "
+                f"({format_gbp(float(-gap[gap < 0].sum()))} and "
+                f"{format_gbp(float(gap[gap > 0].sum()))}) cancel out by construction "
+                f"(net {format_gbp(float(gap.sum()))}). For a costing from standards use "
+                "fundmodel.analysis.cost_of_duties.cost_of_duties."])
+        lines = [f"{self.formula.name}: duties cost {format_gbp(self.total_cost(variant))}"]
         if gap is not None and self.funding is not None:
             lines.append(
                 f"  councils have {format_gbp(float(self.funding.sum()))}; net gap "
@@ -209,16 +230,18 @@ def england_unit_cost(authorities: Authorities, spend: str, caseload: str, label
     )
 
 
-def children_act_costs(authorities: Authorities | None = None) -> DutyCostFormula:
-    """Children Act duties priced bottom-up at England-average 2024-25 unit costs (absolute mode).
+def spend_per_case_vs_england(authorities: Authorities | None = None) -> DutyCostFormula:
+    """Each council's caseloads priced at the England average of 2024-25 spend per case:
+    spend per case against the England average. **Not a costing** of the duties.
 
     Because the unit costs are averages of what councils spend now, the national gap over
-    councils with complete data is zero by construction: the per-council gaps show where
-    need-based costs exceed or fall short of current spend. Replace the unit costs (e.g.
-    with a costed model of the duties) to measure an absolute national shortfall.
+    councils with complete data is zero by construction: a council's "gap" only says whether
+    it spends less (positive) or more (negative) per case than the England average. For what
+    the duties cost, priced from standards, use
+    :func:`fundmodel.analysis.cost_of_duties.cost_of_duties`.
 
     >>> from fundmodel import load_authorities
-    >>> f = children_act_costs(load_authorities())
+    >>> f = spend_per_case_vs_england(load_authorities())
     >>> [d.name for d in f.duties]
     ['family_support', 'safeguarding', 'looked_after']
     >>> f.duties[2].unit_cost.value > 50_000  # £ per child looked after per year
@@ -230,8 +253,15 @@ def children_act_costs(authorities: Authorities | None = None) -> DutyCostFormul
         for name, spend, caseload, label in COST_DUTIES
     )
     return DutyCostFormula(
-        name="Children Act duties at England-average unit costs (2024-25)",
+        name="Spend per case against the England average (2024-25 s251)",
         duties=duties,
         funding_columns=tuple(spend for _, spend, _, _ in COST_DUTIES),
-        description="Bottom-up cost of family support, safeguarding and care per council.",
+        description="Caseloads priced at England-average spend per case (family support, "
+                    "safeguarding, care): a benchmark of spend, not a costing.",
+        benchmark=True,
     )
+
+
+children_act_costs = spend_per_case_vs_england
+"""Former name of :func:`spend_per_case_vs_england`, kept for backward compatibility (it was
+never a costing: its unit costs are averages of the spend compared)."""

@@ -15,6 +15,7 @@ from fundmodel.presets.children_act import (
     PREVENTION_GRANT_2025_26,
     children_act_costs,
     children_act_formula,
+    spend_per_case_vs_england,
 )
 from fundmodel.presets.investment import (
     INVESTMENT_PARAMETERS,
@@ -37,4 +38,5 @@ __all__ = [
     "family_help_ask",
     "illustrative_deflator",
     "select_committee_ask",
+    "spend_per_case_vs_england",
 ]

@@ -38,6 +38,9 @@ from fundmodel.analysis.absolute import (
 from fundmodel.analysis.absolute import (
     england_unit_cost as england_unit_cost,
 )
+from fundmodel.analysis.absolute import (
+    spend_per_case_vs_england as spend_per_case_vs_england,
+)
 from fundmodel.engine.formula import NeedsFormula
 from fundmodel.engine.named_formulas import named_formula
 from fundmodel.parameters import shipped

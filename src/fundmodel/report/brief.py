@@ -1,7 +1,7 @@
 """The default briefing pack: costed, sourced charts and tables from the embedded data.
 
 ``write_brief(folder)`` writes, for each chart, a PNG, an SVG and the CSV of exactly what
-is drawn, plus the full allocation table, the cost-of-duties table and ``summary.md`` with
+is drawn, plus the full allocation table, the cost-of-duties tables and ``summary.md`` with
 the headline numbers, the assumptions and the sources. Every file is written atomically.
 
 >>> import tempfile, pathlib
@@ -22,7 +22,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from fundmodel._version import __version__
-from fundmodel.analysis.absolute import cost_duties
+from fundmodel.analysis.absolute import cost_duties, spend_per_case_vs_england
+from fundmodel.analysis.cost_of_duties import cost_of_duties
+from fundmodel.analysis.cost_of_duties.chart_data import (
+    duty_breakdown_data,
+    gap_per_child_data,
+    overspend_scatter_data,
+)
+from fundmodel.analysis.cost_of_duties.plausibility import overspend_check
 from fundmodel.analysis.uncertainty import (
     DirichletWeights,
     SensitivitySpec,
@@ -39,18 +46,19 @@ from fundmodel.engine.result import Allocation
 from fundmodel.presets import (
     PREVENTION_GRANT_2025_26,
     care_review_ask,
-    children_act_costs,
     children_act_formula,
     children_england_double_ask,
     family_help_ask,
 )
-from fundmodel.report import charts, spending_charts
+from fundmodel.report import charts, duties_charts, spending_charts
 from fundmodel.scenarios.rcc import RCCScenario
 from fundmodel.scenarios.spending import analyse_spending
 
 STEPS = 9
 SENSITIVITY_VARIANTS = 5_000
 SENSITIVITY_CONCENTRATION = 50.0
+DUTIES_DRAWS = 2_000
+DUTIES_SEED = 2026
 
 
 class _Pack:
@@ -101,7 +109,7 @@ def write_brief(out: Path, *, progress: bool = True) -> list[Path]:
     _winners_losers(pack, la, result)
     pack.announce("need share against current family support spend")
     _need_vs_spend(pack, la, result)
-    pack.announce("costing the duties bottom-up")
+    pack.announce("costing the duties from standards")
     _cost_of_duties(pack, la)
     pack.announce("phasing the investment asks")
     _phasing(pack)
@@ -189,34 +197,60 @@ def _need_vs_spend(pack: _Pack, la: Authorities, result: Allocation) -> None:
 
 
 def _cost_of_duties(pack: _Pack, la: Authorities) -> None:
-    formula = children_act_costs(la)
+    result = cost_of_duties(la, n_draws=DUTIES_DRAWS, seed=DUTIES_SEED)
+    nat = result.national()
+    pack.table("cost_of_duties.csv", result.to_frame().sort_values(
+        ["gap_per_child", "code"], ascending=[False, True]))
+    pack.table("cost_of_duties_by_duty.csv", result.costs_frame())
+    standards = ("standards: cost_of_duties.yaml (CMA 2021 placement prices, PSSRU 2017 "
+                 "in-house fostering, Community Care 2018 salaries, Ofsted 2023, DfE; "
+                 "assumptions labelled, each with a range), uprated by the GDP deflator")
+    sources = [*cite_columns(["cin_count_2025", "cla_count_2025", "csww_agency_rate_fte_2025",
+                              "ro3_safeguarding_net_2024_25",
+                              "ro3_family_support_net_2024_25"]),
+               "RO3 2024-25 residential and fostering lines (series.csv); placement mix 2019",
+               standards, f"left out (caseload or spend missing): {', '.join(nat['excluded'])}"]
+    per_child = gap_per_child_data(result)
+    share_short = float((per_child > 0).mean() * 100)
+    interval = (nat["gap_low"], nat["gap_high"])
+    pack.chart(
+        "05_duties_gap_map", charts.hex_map_data(per_child),
+        lambda d: charts.plot_hex_map(
+            d, units="gap (cost at the stated standards - 2024-25 spend) per child aged 0-17, £",
+            sources=sources, diverging=True, label=4,
+            title=f"At the stated (partly assumed) standards, {share_short:.0f}% of councils "
+                  "spend less than their duties cost"))
+    pack.chart("05b_duties_breakdown", duty_breakdown_data(result),
+               lambda d: duties_charts.plot_duty_breakdown(d, sources=sources,
+                                                           interval=interval))
+    check = overspend_check(result, seed=DUTIES_SEED)
+    scatter_sources = [*sources[:-1], "real overspend: RO3 2023-24 outturn (series.csv) - RA "
+                       "2023-24 budget (budgets.csv)"]
+    pack.chart("05c_duties_vs_overspend", overspend_scatter_data(check),
+               lambda d: duties_charts.plot_overspend_scatter(
+                   d, rho=check.rho, interval=(check.low, check.high), sources=scatter_sources))
+    straddles = "straddles zero" if nat["gap_low"] < 0 < nat["gap_high"] else "excludes zero"
+    pack.lines += [
+        f"- Absolute mode, costed from standards (caseload x unit costs built from sourced "
+        f"figures and labelled assumptions, never from the spend compared): the duties cost "
+        f"{format_gbp(nat['cost'])} a year against {format_gbp(nat['spend'])} of 2024-25 spend "
+        f"on the matching lines ({nat['councils']} councils), a gap of "
+        f"{format_gbp(nat['gap'])} ({nat['gap_pct']:.1f}% of cost); 5th-95th percentile over "
+        f"the standards' ranges {format_gbp(nat['gap_low'])} to {format_gbp(nat['gap_high'])} "
+        f"(the interval {straddles}). It follows from assumed standards (caseload, on-costs, "
+        "agency premium, overheads, placement price ratios): see `cost_of_duties.csv` and "
+        "docs/scenarios/cost_of_duties.md.",
+        f"- Plausibility: {check.summary()}",
+        f"- {_spend_per_case_line(la)}",
+    ]
+
+
+def _spend_per_case_line(la: Authorities) -> str:
+    formula = spend_per_case_vs_england(la)
     needed = (*formula.funding_columns, *(d.column for d in formula.duties))
     complete = np.all([~np.isnan(la.column(c)) for c in needed], axis=0)
-    costs = cost_duties(formula, la.take(np.flatnonzero(complete)))
-    table = costs.to_frame().sort_values(["gap", "code"], ascending=[False, True])
-    pack.table("cost_of_duties.csv", table)
-    gap_per_child = table.set_index("code")["gap"] / table.set_index("code")["cost"] * 100
-    left_out = ", ".join(la.names[~complete])
-    sources = [*cite_columns(needed), "unit costs: England averages of 2024-25 s251 outturn "
-               f"per caseload; left out for missing data: {left_out}"]
-    short = int((table["gap"] > 0).sum())
-    pack.chart(
-        "05_duties_gap_map",
-        charts.hex_map_data(gap_per_child),
-        lambda d: charts.plot_hex_map(
-            d, units="gap as % of bottom-up cost (positive: duties cost more than spend)",
-            sources=sources, diverging=True, label=4,
-            title=f"At England-average unit costs, {short} councils spend less than their "
-                  "duties cost"),
-    )
-    pack.lines.append(
-        f"- Absolute mode: at England-average 2024-25 unit costs the duties cost "
-        f"{format_gbp(costs.total_cost())} across {costs.authorities.n} councils with complete "
-        f"data; {short} councils spend less than their duties cost, shortfalls totalling "
-        f"{format_gbp(float(table.loc[table['gap'] > 0, 'gap'].sum()))} (the national gap, "
-        f"{format_gbp(costs.total_cost() - float(table['funding'].sum()))}, is near zero by "
-        "construction: unit costs are averages of current spend; left out: "
-        f"{left_out}). Table: `cost_of_duties.csv`.")
+    text = cost_duties(formula, la.take(np.flatnonzero(complete))).summary()
+    return " ".join(line.strip() for line in text.splitlines())
 
 
 def _phasing(pack: _Pack) -> None:
@@ -316,6 +350,10 @@ def _summary(pack: _Pack, result: Allocation) -> str:
         "disability (EHC plan rate x children) are proxies.",
         "- RCC membership (20 groups) and budgets (spend / 1.142) are assumptions, stated on "
         "the chart.",
+        "- The cost of duties rests on standards some of which no publication sets (cases per "
+        "social worker, on-costs, agency premium, overheads, placement price ratios, children "
+        "per family, Staying Close cost period): each is a labelled assumption in "
+        "`cost_of_duties.yaml` with the range the interval samples.",
         "",
         "## Sources",
         "",
