@@ -64,7 +64,8 @@ def _staff_per_case_holder() -> float:
 
 
 # ------------------------------------------------------------------ hand-worked councils
-@pytest.mark.parametrize("code", ["E06000001", "E10000016", "E08000012"])  # Hartlepool, Kent, Liverpool
+# Hartlepool, Kent, Liverpool
+@pytest.mark.parametrize("code", ["E06000001", "E10000016", "E08000012"])
 def test_hand_worked_costs_from_raw_inputs(central, code: str) -> None:
     i = list(LA.codes).index(code)
     cin, cla = LA.column("cin_count_2025")[i], LA.column("cla_count_2025")[i]

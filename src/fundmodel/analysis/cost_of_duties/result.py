@@ -67,7 +67,8 @@ class DutiesResult:
 
     def excluded(self) -> list[str]:
         """Councils left out of the totals (a caseload or spend figure missing)."""
-        return self.inputs.authorities.names[~self.keep].tolist()
+        names: list[str] = self.inputs.authorities.names[~self.keep].tolist()
+        return names
 
     # ------------------------------------------------------------------ tables
     def to_frame(self) -> pd.DataFrame:

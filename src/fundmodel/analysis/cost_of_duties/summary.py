@@ -88,7 +88,7 @@ def summary_text(result: DutiesResult) -> str:
         "and special guardianship support, asylum-seeking children, youth justice.",
     ]
     if len(flagged):
-        lines.append(f"  Flagged 2024-25 spend data (load_flags(); kept, not changed): "
+        lines.append("  Flagged 2024-25 spend data (load_flags(); kept, not changed): "
                      + "; ".join(f"{r['name']} ({r['flags'].split(':')[0]})"
                                  for _, r in flagged.iterrows()) + ".")
     if nat["excluded"]:

@@ -90,9 +90,9 @@ def unit_costs(v: Values, d: DutyInputs) -> dict[str, FloatArray]:
         "social_work": per_child_sw,
         "looked_after": placement_weekly_cost(v, d) * v["weeks_per_year"],
         "family_help": np.broadcast_to(per_family / v["children_per_family_helped"],
-                                       per_child_sw.shape[:1] + (n,)),
+                                       (*per_child_sw.shape[:1], n)),
         "care_leavers": np.broadcast_to(v["staying_close_cost_per_young_person"],
-                                        per_child_sw.shape[:1] + (n,)),
+                                        (*per_child_sw.shape[:1], n)),
     }
 
 
