@@ -1,4 +1,4 @@
-"""Validation errors in plain words: every problem, each with its field, the nearest valid key
+r"""Validation errors in plain words: every problem, each with its field, the nearest valid key
 for a typo, and no dumps of whole mappings.
 
 >>> from pydantic import BaseModel, ConfigDict, ValidationError
@@ -9,10 +9,10 @@ for a typo, and no dumps of whole mappings.
 >>> try:
 ...     Pot.model_validate({"totl": 5, "years": "x"})
 ... except ValidationError as exc:
-...     print(describe_validation_error("Pot", exc, Pot).replace("; ", ";\n"))
-Pot: 3 problems: field total: missing;
-field years: Input should be a valid integer, unable to parse string as an integer;
-got 'x';
+...     print(*describe_validation_error("Pot", exc, Pot).split("; "), sep="\n")
+Pot: 3 problems: field total: missing
+field years: Input should be a valid integer, unable to parse string as an integer
+got 'x'
 unknown key 'totl' (did you mean 'total'?)
 """
 
