@@ -279,7 +279,8 @@ def check_formula_invariants(formula: NeedsFormula, authorities: Authorities, to
     >>> from fundmodel.presets import children_act_formula
     >>> check_formula_invariants(children_act_formula(), load_authorities(), 270e6)
     """
-    result = allocate(formula, authorities, total, baseline=baseline)
+    base = None if baseline is None else np.asarray(baseline, dtype=np.float64)
+    result = allocate(formula, authorities, total, baseline=base)
     check_allocation_invariants(result)
     if formula.damping is not None:
         check_damping_invariants(result)
