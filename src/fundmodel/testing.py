@@ -24,7 +24,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from hypothesis import strategies as st
+
+try:
+    from hypothesis import assume
+    from hypothesis import strategies as st
+except ImportError as exc:  # pragma: no cover - exercised in an environment without hypothesis
+    raise ImportError(
+        "fundmodel.testing needs hypothesis, which is in the test extra: "
+        "pip install 'fundmodel[test]'") from exc
 
 from fundmodel._types import FloatArray
 from fundmodel.data.authorities import Authorities, authorities_from_frame
@@ -32,6 +39,7 @@ from fundmodel.data.codes import REGIONS
 from fundmodel.engine.allocate import allocate
 from fundmodel.engine.formula import Damping, Indicator, NeedsFormula
 from fundmodel.engine.result import Allocation
+from fundmodel.errors import InfeasibleDampingError
 from fundmodel.scenarios.rcc import RCCResult
 
 
@@ -116,8 +124,9 @@ def allocation_cases(
     damping: bool = False,
 ) -> AllocationCase:
     """Random valid problems: indicators >= 0 with a positive total per indicator, weights
-    summing to 1, a control total in whole pence; with ``damping`` a baseline that sums to
-    the total and a floor the pot can fund (checked before returning)."""
+    summing to 1, a control total in whole pence; with ``damping`` a baseline in whole pence
+    that sums exactly to the total, and only floors and ceilings the pot can meet (each case
+    is run once and an infeasible one is rejected, never returned)."""
     n = draw(st.integers(min_authorities, max_authorities))
     k = draw(st.integers(1, max_indicators))
     cell = st.one_of(st.just(0.0), st.floats(0.0, 1e6, allow_nan=False, allow_infinity=False))
@@ -131,12 +140,22 @@ def allocation_cases(
     if not damping:
         return AllocationCase(values, weights, total)
     base_w = np.asarray(draw(st.lists(st.integers(1, 1000), min_size=n, max_size=n)), float)
-    baseline = base_w / base_w.sum() * total
+    # the baseline in whole pence summing exactly to the pot, so any floor <= 0 and any
+    # ceiling >= 0 can be met (every council at its baseline)
+    total_pence = round(total * 100)
+    base_pence = np.floor(base_w / base_w.sum() * total_pence)
+    base_pence[: int(total_pence - base_pence.sum())] += 1
+    baseline = base_pence / 100.0
     floor = draw(st.one_of(st.none(), st.floats(-0.5, 0.0)))
     ceiling = draw(st.one_of(st.none(), st.floats(0.0, 1.0)))
     if floor is None and ceiling is None:
         floor = -0.05
-    return AllocationCase(values, weights, total, baseline, floor, ceiling)
+    case = AllocationCase(values, weights, total, baseline, floor, ceiling)
+    try:  # a ceiling can still leave money nobody may take (e.g. +0% with every gainer capped)
+        case.allocate()
+    except InfeasibleDampingError:
+        assume(False)
+    return case
 
 
 def check_allocation_invariants(result: Allocation) -> None:
@@ -214,3 +233,62 @@ def check_monotone(case: AllocationCase, council: int, indicator: int, increase:
         f"council {council}: share fell from {before} to {after} when indicator "
         f"{indicator} rose by {increase}"
     )
+
+
+# --------------------------------------------------------------------------- your own formula
+
+
+@st.composite
+def perturbed_authorities(draw: st.DrawFn, authorities: Authorities, columns: Sequence[str],
+                          spread: float = 0.2) -> Authorities:
+    """Real authorities with each of ``columns`` multiplied, council by council, by a factor
+    drawn in ``[1 - spread, 1 + spread]`` (other columns, codes and names unchanged): the
+    data your own formula reads, jiggled, for property tests on real councils.
+
+    >>> from hypothesis import given, settings
+    >>> from fundmodel import load_authorities
+    >>> la = load_authorities()
+    >>> @settings(max_examples=3, deadline=None)
+    ... @given(perturbed_authorities(la, ["child_poverty_pct"]))
+    ... def test(jiggled):
+    ...     assert jiggled.n == la.n
+    >>> test()
+    """
+    if not 0 <= spread < 1:
+        raise ValueError(f"spread must be in [0, 1), got {spread}")
+    frame = authorities.to_frame()
+    unknown = [c for c in columns if c not in authorities.numeric_columns]
+    if unknown:
+        raise ValueError(f"not numeric columns of these authorities: {unknown}")
+    factor = st.floats(1 - spread, 1 + spread, allow_nan=False, allow_infinity=False)
+    for column in columns:
+        factors = np.asarray(draw(st.lists(factor, min_size=authorities.n,
+                                           max_size=authorities.n)))
+        frame[column] = frame[column].to_numpy(np.float64) * factors
+    return authorities_from_frame(frame, "perturbed authorities")
+
+
+def check_formula_invariants(formula: NeedsFormula, authorities: Authorities, total: float,
+                             baseline: Sequence[float] | FloatArray | None = None) -> None:
+    """The invariants for YOUR formula on YOUR data: whole pence summing to the total, none
+    negative, floors and ceilings held (when the formula damps), and every indicator column
+    halved leaving the amounts unchanged (to the penny; halving is exact in binary floating
+    point, so the shares are identical).
+
+    >>> from fundmodel import load_authorities
+    >>> from fundmodel.presets import children_act_formula
+    >>> check_formula_invariants(children_act_formula(), load_authorities(), 270e6)
+    """
+    base = None if baseline is None else np.asarray(baseline, dtype=np.float64)
+    result = allocate(formula, authorities, total, baseline=base)
+    check_allocation_invariants(result)
+    if formula.damping is not None:
+        check_damping_invariants(result)
+        return
+    frame = authorities.to_frame()
+    columns = {c for i in formula.indicators for c in (i.column, i.times) if c is not None}
+    for column in columns:
+        frame[column] = frame[column].to_numpy(np.float64) * 0.5
+    scaled = allocate(formula, authorities_from_frame(frame, "scaled authorities"), total)
+    assert np.array_equal(scaled.amount_pence, result.amount_pence), (
+        "halving every indicator column changed the amounts")

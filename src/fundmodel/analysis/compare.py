@@ -22,6 +22,7 @@ characteristics of the authority data (region, council type, deprivation quintil
 from __future__ import annotations
 
 import html
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -66,6 +67,8 @@ class Comparison:
     need_shares: tuple[FloatArray | None, ...]
     need_column: str | None
     need_column_share: FloatArray | None
+    spans: tuple[str, ...] = ()
+    """What period each result's amounts cover (e.g. "one year", "4 years 2022-23..2025-26")."""
 
     @property
     def baseline_label(self) -> str:
@@ -230,11 +233,13 @@ class Comparison:
             w = wl.iloc[k]
             lines.append(
                 f"  {label}: {w['gains']} gain, {w['losses']} lose, {w['no_change']} unchanged; "
-                f"total change {format_gbp(w['total_change'], 'auto')}; largest gain "
-                f"{w['largest_gain_council']} {format_gbp(w['largest_gain'], 'auto')}, largest "
-                f"loss {w['largest_loss_council']} {format_gbp(w['largest_loss'], 'auto')}; "
-                f"{spread}"
+                f"total change {format_gbp(w['total_change'], 'auto')}; "
+                f"{_extreme(w, 'gain')}, {_extreme(w, 'loss')}; {spread}"
             )
+        if len(set(self.spans)) > 1:
+            listed = "; ".join(f"{n}: {s}" for n, s in zip(self.labels, self.spans, strict=True))
+            lines.append(f"  NOTE: unlike results compared ({listed}); each amount is the "
+                         "total over that result's own years")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -262,6 +267,37 @@ class Comparison:
             f"<tbody>{rows}</tbody></table><small>.to_frame() per council; .by_region(), "
             ".by_council_type(), .by_deprivation(), .ranked()</small></div>"
         )
+
+
+def _span(result: Any) -> str:
+    years = getattr(result, "years", None)
+    if callable(years):
+        years = years()
+    if not years or isinstance(years, str) or len(years) == 1:
+        return "one year"
+    return f"{len(years)} years {years[0]}..{years[-1]}"
+
+
+def _spans(results: Sequence[Any], names: Sequence[str]) -> tuple[str, ...]:
+    """Each result's period; warns when they differ (a one-year pot against a profile)."""
+    spans = tuple(_span(r) for r in results)
+    if len(set(spans)) > 1:
+        listed = "; ".join(f"{n}: {s}" for n, s in zip(names, spans, strict=True))
+        warnings.warn(f"comparing unlike results ({listed}); amounts are totals over each "
+                      "result's own years", UserWarning, stacklevel=3)
+    return spans
+
+
+def _extreme(row: pd.Series, which: str) -> str:
+    """'largest gain Kent £1.2m', or 'nobody gains' when no council is beyond the tolerance.
+
+    >>> _extreme(pd.Series({"largest_loss_council": None, "largest_loss": 0.0}), "loss")
+    'nobody loses'
+    """
+    council = row[f"largest_{which}_council"]
+    if council is None or (isinstance(council, float) and np.isnan(council)):
+        return "nobody gains" if which == "gain" else "nobody loses"
+    return f"largest {which} {council} {format_gbp(float(row[f'largest_{which}']), 'auto')}"
 
 
 def _corr(a: FloatArray, b: FloatArray | None) -> float:
@@ -390,6 +426,7 @@ def compare(
         need_shares=tuple(_own_need_share(r, codes) for r in results),
         need_column=need_column,
         need_column_share=need_share,
+        spans=_spans(results, names),
     )
 
 

@@ -19,19 +19,8 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from fundmodel.core.messages import describe_validation_error
 from fundmodel.errors import InvalidInputError
-
-
-def describe_validation_error(model: str, exc: ValidationError) -> str:
-    """One line: the model, the first failing field, the message and the value given."""
-    first = exc.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    value = first.get("input")
-    shown = "{...}" if isinstance(value, dict) else repr(value)
-    more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-    message = str(first["msg"]).removeprefix("Value error, ")
-    given = "" if "got " in message else f"; got {shown}"
-    return f"{model}, field {loc}: {message}{given}{more}"
 
 
 class FrozenModel(BaseModel):
@@ -43,7 +32,8 @@ class FrozenModel(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            raise InvalidInputError(describe_validation_error(type(self).__name__, exc)) from None
+            message = describe_validation_error(type(self).__name__, exc, type(self))
+            raise InvalidInputError(message) from None
 
     def updated(self, **changes: Any) -> Self:
         """A validated copy with some fields changed. Prefer this to ``model_copy(update=...)``,
@@ -63,6 +53,6 @@ class FrozenModel(BaseModel):
         try:
             return super().model_validate(obj, *args, **kwargs)
         except ValidationError as exc:
-            raise InvalidInputError(describe_validation_error(cls.__name__, exc)) from None
+            raise InvalidInputError(describe_validation_error(cls.__name__, exc, cls)) from None
         except TypeError as exc:  # pydantic refuses mappings with non-text keys this way
             raise InvalidInputError(f"{cls.__name__}: {exc} (mapping keys must be text)") from None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, Union
 import pandas as pd
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
+from fundmodel.core.messages import describe_validation_error
 from fundmodel.core.model import FrozenModel
 from fundmodel.core.yamlio import dump_yaml, load_yaml_file, load_yaml_text
 from fundmodel.errors import ScenarioError
@@ -109,16 +110,10 @@ def scenario_from_data(data: Any, label: str) -> Scenario:
     try:
         scenario: Scenario = adapter.validate_python(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        parts = list(first["loc"])
-        if parts and parts[0] == data.get("kind"):  # the union's tag, not a field
-            parts = parts[1:]
-        loc = ".".join(str(p) for p in parts) or "(top level)"
-        value = first.get("input")
-        shown = repr(value) if not isinstance(value, dict) else "{...}"
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise ScenarioError(f"{label}, field {loc}: {message}; got {shown}{more}") from None
+        kind = str(data["kind"])
+        model = next(c for c in Scenario.registry if c.model_fields["kind"].default == kind)
+        raise ScenarioError(describe_validation_error(
+            f"{label} (kind {kind})", exc, model, strip=(kind,))) from None
     return scenario
 
 
