@@ -22,7 +22,6 @@ characteristics of the authority data (region, council type, deprivation quintil
 from __future__ import annotations
 
 import html
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -31,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from fundmodel._types import FloatArray
-from fundmodel.analysis.inequality import deprivation_quintile, gini
+from fundmodel.analysis.compare_notes import extreme_text, spans_of
+from fundmodel.analysis.inequality import correlation, deprivation_quintile, gini
 from fundmodel.engine.money import format_gbp
 from fundmodel.errors import CompareError
 
@@ -187,8 +187,8 @@ class Comparison:
                 "gini_per_child": np.nan if negative else gini(per_child),
                 "gini_per_child_weighted": (np.nan if negative
                                             else gini(per_child, children[ok])),
-                "corr_with_own_need_share": _corr(share, own),
-                "corr_with_need_column": _corr(share, self.need_column_share),
+                "corr_with_own_need_share": correlation(share, own),
+                "corr_with_need_column": correlation(share, self.need_column_share),
             })
         return pd.DataFrame(rows)
 
@@ -234,7 +234,7 @@ class Comparison:
             lines.append(
                 f"  {label}: {w['gains']} gain, {w['losses']} lose, {w['no_change']} unchanged; "
                 f"total change {format_gbp(w['total_change'], 'auto')}; "
-                f"{_extreme(w, 'gain')}, {_extreme(w, 'loss')}; {spread}"
+                f"{extreme_text(w, 'gain')}, {extreme_text(w, 'loss')}; {spread}"
             )
         if len(set(self.spans)) > 1:
             listed = "; ".join(f"{n}: {s}" for n, s in zip(self.labels, self.spans, strict=True))
@@ -267,44 +267,6 @@ class Comparison:
             f"<tbody>{rows}</tbody></table><small>.to_frame() per council; .by_region(), "
             ".by_council_type(), .by_deprivation(), .ranked()</small></div>"
         )
-
-
-def _span(result: Any) -> str:
-    years = getattr(result, "years", None)
-    if callable(years):
-        years = years()
-    if not years or isinstance(years, str) or len(years) == 1:
-        return "one year"
-    return f"{len(years)} years {years[0]}..{years[-1]}"
-
-
-def _spans(results: Sequence[Any], names: Sequence[str]) -> tuple[str, ...]:
-    """Each result's period; warns when they differ (a one-year pot against a profile)."""
-    spans = tuple(_span(r) for r in results)
-    if len(set(spans)) > 1:
-        listed = "; ".join(f"{n}: {s}" for n, s in zip(names, spans, strict=True))
-        warnings.warn(f"comparing unlike results ({listed}); amounts are totals over each "
-                      "result's own years", UserWarning, stacklevel=3)
-    return spans
-
-
-def _extreme(row: pd.Series, which: str) -> str:
-    """'largest gain Kent £1.2m', or 'nobody gains' when no council is beyond the tolerance.
-
-    >>> _extreme(pd.Series({"largest_loss_council": None, "largest_loss": 0.0}), "loss")
-    'nobody loses'
-    """
-    council = row[f"largest_{which}_council"]
-    if council is None or (isinstance(council, float) and np.isnan(council)):
-        return "nobody gains" if which == "gain" else "nobody loses"
-    return f"largest {which} {council} {format_gbp(float(row[f'largest_{which}']), 'auto')}"
-
-
-def _corr(a: FloatArray, b: FloatArray | None) -> float:
-    """Pearson correlation; NaN when either side is missing or constant."""
-    if b is None or np.ptp(a) == 0 or np.ptp(b) == 0 or not np.all(np.isfinite(a)):
-        return float("nan")
-    return float(np.corrcoef(a, b)[0, 1])
 
 
 def _series(result: Any, label: str) -> pd.Series:
@@ -426,7 +388,7 @@ def compare(
         need_shares=tuple(_own_need_share(r, codes) for r in results),
         need_column=need_column,
         need_column_share=need_share,
-        spans=_spans(results, names),
+        spans=spans_of(results, names),
     )
 
 

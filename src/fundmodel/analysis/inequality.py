@@ -71,3 +71,10 @@ def deprivation_quintile(poverty: FloatArray, tiebreak: Sequence[str]) -> np.nda
     q = ((2 * rank[valid] + 1) * 5) // (2 * max(valid.size, 1))  # by rank midpoint: symmetric
     out[valid] = np.asarray(QUINTILE_LABELS, dtype=object)[q]
     return out
+
+
+def correlation(a: FloatArray, b: FloatArray | None) -> float:
+    """Pearson correlation; NaN when either side is missing or constant."""
+    if b is None or np.ptp(a) == 0 or np.ptp(b) == 0 or not np.all(np.isfinite(a)):
+        return float("nan")
+    return float(np.corrcoef(a, b)[0, 1])
