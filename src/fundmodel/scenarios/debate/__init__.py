@@ -1,0 +1,32 @@
+"""Four proposals from the children's social care funding debate, costed: a national Care
+Bank for placements (:class:`CareBankScenario`), payment by results, a windfall tax on the
+largest care providers, and invest-to-save prevention. Every input is a parameter record
+(``care_bank.yaml`` ...); intervals come from seeded draws (:mod:`.draws`).
+
+>>> CareBankScenario(header={"title": "t", "assumes": "a"}).kind
+'care_bank'
+"""
+
+from __future__ import annotations
+
+from fundmodel.scenarios.debate.care_bank import (
+    PLACEMENT_LINES,
+    CareBankResult,
+    CareBankScenario,
+)
+from fundmodel.scenarios.debate.draws import (
+    bernoulli_draws,
+    input_rng,
+    interval,
+    parameter_draws,
+)
+
+__all__ = [
+    "PLACEMENT_LINES",
+    "CareBankResult",
+    "CareBankScenario",
+    "bernoulli_draws",
+    "input_rng",
+    "interval",
+    "parameter_draws",
+]
