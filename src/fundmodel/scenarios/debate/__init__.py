@@ -20,11 +20,21 @@ from fundmodel.scenarios.debate.draws import (
     interval,
     parameter_draws,
 )
+from fundmodel.scenarios.debate.payment_by_results import (
+    OfstedProxy,
+    PaymentByResultsResult,
+    PaymentByResultsScenario,
+    ProbabilityColumn,
+)
 
 __all__ = [
     "PLACEMENT_LINES",
     "CareBankResult",
     "CareBankScenario",
+    "OfstedProxy",
+    "PaymentByResultsResult",
+    "PaymentByResultsScenario",
+    "ProbabilityColumn",
     "bernoulli_draws",
     "input_rng",
     "interval",

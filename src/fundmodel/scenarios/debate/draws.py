@@ -70,13 +70,15 @@ def parameter_draws(parameters: Mapping[str, Parameter], draws: int, seed: int
 
 def bernoulli_draws(probability: FloatArray, draws: int, seed: int, name: str) -> BoolArray:
     """Shape (draws, councils): True where council i attains the event in draw d, with
-    probability ``probability[i]`` (each between 0 and 1)."""
+    probability ``probability[i]`` (shape (councils,)), or ``probability[d, i]`` when the
+    probabilities are themselves drawn (shape (draws, councils)); each between 0 and 1."""
     p = np.asarray(probability, dtype=np.float64)
     bad = ~((p >= 0) & (p <= 1))
     if np.any(bad):
         raise InvalidInputError(f"{name}: probabilities must lie in 0..1, got {p[bad][:3]}")
-    u = input_rng(seed, name).random((draws, p.size))
-    hit: BoolArray = u < p[None, :]
+    n = p.shape[-1]
+    u = input_rng(seed, name).random((draws, n))
+    hit: BoolArray = u < (p if p.ndim == 2 else p[None, :])
     return hit
 
 
