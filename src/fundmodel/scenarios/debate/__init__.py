@@ -26,6 +26,11 @@ from fundmodel.scenarios.debate.payment_by_results import (
     PaymentByResultsScenario,
     ProbabilityColumn,
 )
+from fundmodel.scenarios.debate.windfall_tax import (
+    WindfallTaxResult,
+    WindfallTaxScenario,
+    national_sums,
+)
 
 __all__ = [
     "PLACEMENT_LINES",
@@ -35,8 +40,11 @@ __all__ = [
     "PaymentByResultsResult",
     "PaymentByResultsScenario",
     "ProbabilityColumn",
+    "WindfallTaxResult",
+    "WindfallTaxScenario",
     "bernoulli_draws",
     "input_rng",
     "interval",
+    "national_sums",
     "parameter_draws",
 ]
