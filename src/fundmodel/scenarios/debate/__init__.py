@@ -1,7 +1,8 @@
 """Four proposals from the children's social care funding debate, costed: a national Care
-Bank for placements (:class:`CareBankScenario`), payment by results, a windfall tax on the
-largest care providers, and invest-to-save prevention. Every input is a parameter record
-(``care_bank.yaml`` ...); intervals come from seeded draws (:mod:`.draws`).
+Bank for placements (:class:`CareBankScenario`), payment by results
+(:class:`PaymentByResultsScenario`), a windfall tax on the largest care providers
+(:class:`WindfallTaxScenario`) and invest-to-save prevention (:class:`InvestToSaveScenario`).
+Every input is a parameter record (``care_bank.yaml`` ...); intervals come from seeded draws (:mod:`.draws`).
 
 >>> CareBankScenario(header={"title": "t", "assumes": "a"}).kind
 'care_bank'
@@ -20,6 +21,11 @@ from fundmodel.scenarios.debate.draws import (
     interval,
     parameter_draws,
 )
+from fundmodel.scenarios.debate.invest_to_save import (
+    InvestToSaveResult,
+    InvestToSaveScenario,
+    effect_per_million,
+)
 from fundmodel.scenarios.debate.payment_by_results import (
     OfstedProxy,
     PaymentByResultsResult,
@@ -36,6 +42,8 @@ __all__ = [
     "PLACEMENT_LINES",
     "CareBankResult",
     "CareBankScenario",
+    "InvestToSaveResult",
+    "InvestToSaveScenario",
     "OfstedProxy",
     "PaymentByResultsResult",
     "PaymentByResultsScenario",
@@ -43,6 +51,7 @@ __all__ = [
     "WindfallTaxResult",
     "WindfallTaxScenario",
     "bernoulli_draws",
+    "effect_per_million",
     "input_rng",
     "interval",
     "national_sums",
