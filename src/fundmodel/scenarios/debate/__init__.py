@@ -2,7 +2,8 @@
 Bank for placements (:class:`CareBankScenario`), payment by results
 (:class:`PaymentByResultsScenario`), a windfall tax on the largest care providers
 (:class:`WindfallTaxScenario`) and invest-to-save prevention (:class:`InvestToSaveScenario`).
-Every input is a parameter record (``care_bank.yaml`` ...); intervals come from seeded draws (:mod:`.draws`).
+Every input is a parameter record (``care_bank.yaml`` ...); intervals come from seeded draws
+(:mod:`.draws`).
 
 >>> CareBankScenario(header={"title": "t", "assumes": "a"}).kind
 'care_bank'

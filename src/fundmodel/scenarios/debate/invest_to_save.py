@@ -272,7 +272,7 @@ class InvestToSaveResult:
             f"({s.care_entry_reduction.ref}) against 'no discernible impact' in phase one; the "
             f"baseline entry rate is an assumption ({s.baseline_entry_rate.ref}); the central "
             "figures use the published values, at the optimistic end of their ranges",
-            f"  spend {gbp(float(n.loc['spend', 'central']))}; entries to care avoided "
+            f"  spend {gbp(float(n['central'].to_numpy(np.float64)[0]))}; entries to care avoided "
             f"{row('entries_avoided', money=False)}",
             f"  effect {eff[0]:.2f} entries avoided per £1m (90% interval {eff[1]:.2f} to "
             f"{eff[3]:.2f}; {s.cost_per_family.ref}); break-even "
