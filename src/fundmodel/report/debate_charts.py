@@ -124,7 +124,7 @@ def invest_to_save_data(result: InvestToSaveResult) -> pd.DataFrame:
     """Per year, national: cumulative spend and cumulative savings (central, 5th, 95th), £m."""
     from fundmodel.scenarios.debate.draws import interval
 
-    entries, savings = result._run(result.drawn)
+    _, savings = result.drawn_flows()
     cum = np.cumsum(savings.sum(axis=2), axis=1) / 1e6
     low, _, high = interval(cum)
     central = np.cumsum(result.central()[1].sum(axis=1)) / 1e6

@@ -171,6 +171,10 @@ class InvestToSaveResult:
         return _flows(self.spend_pence / 100.0, effect, saving,
                       np.round(x["lag"]).astype(np.int64))
 
+    def drawn_flows(self) -> tuple[FloatArray, FloatArray]:
+        """Avoided entries and savings per draw, shape (draws, years, councils)."""
+        return self._run(self.drawn)
+
     def central(self) -> tuple[FloatArray, FloatArray]:
         """Avoided entries and savings (years x councils) at the records' values."""
         x = {k: np.array([p.value]) for k, p in self.scenario.inputs().items()}
