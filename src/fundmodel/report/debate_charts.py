@@ -54,9 +54,9 @@ def care_bank_data(result: CareBankResult, show: int = 10) -> pd.DataFrame:
 
 def plot_care_bank(data: pd.DataFrame, *, sources: Sequence[str], adjustment: str) -> Figure:
     """Largest gains and losses under the Bank's grant adjustment."""
-    top = data.iloc[0]
-    title = (f"{top['name']} gains most from a Care Bank ({adjustment} adjustment): "
-             f"£{top['value']:,.1f}m a year")
+    name, value = str(data["name"].to_numpy()[0]), float(data["value"].to_numpy()[0])
+    title = (f"{name} gains most from a Care Bank ({adjustment} adjustment): "
+             f"£{value:,.1f}m a year")
     return _bars(data, title, f"£m a year, spend moved minus grant clawed back ({adjustment})",
                  sources)
 
@@ -80,7 +80,9 @@ def plot_payment_by_results(data: pd.DataFrame, *, sources: Sequence[str],
         ax.scatter(data["child_poverty_pct"], data["expected_loss_pct"], color=BLUE, s=18)
         ax.set_xlabel("children in poverty, %")
         ax.set_ylabel("expected loss, % of the unconditional amount")
-        corr = data[["child_poverty_pct", "expected_loss_pct"]].rank().corr().iloc[0, 1]
+        ranks = data[["child_poverty_pct", "expected_loss_pct"]].rank().to_numpy(np.float64)
+        ok = ~np.isnan(ranks).any(axis=1)
+        corr = float(np.corrcoef(ranks[ok, 0], ranks[ok, 1])[0, 1])
         way = "more" if corr > 0 else "less"
         title = (f"Councils with more child poverty expect to lose {way} on results "
                  f"(rank correlation {corr:+.2f})")
@@ -95,9 +97,9 @@ def windfall_tax_data(result: WindfallTaxResult) -> pd.DataFrame:
     n = result.national()
     keys = {"tax raised": "tax_raised", "extra placement cost": "extra_cost_total",
             "net fiscal effect": "net_fiscal_effect"}
-    data = pd.DataFrame([{"measure": label, "central": n.loc[k, "central"] / 1e6,
-                          "low": n.loc[k, "low"] / 1e6, "high": n.loc[k, "high"] / 1e6}
-                         for label, k in keys.items()])
+    values = n.loc[list(keys.values()), ["central", "low", "high"]].to_numpy(np.float64) / 1e6
+    data = pd.DataFrame({"measure": list(keys), "central": values[:, 0], "low": values[:, 1],
+                         "high": values[:, 2]})
     data.attrs["exit_share"] = result.scenario.exit_share.value
     return data
 
@@ -112,8 +114,8 @@ def plot_windfall_tax(data: pd.DataFrame, *, sources: Sequence[str]) -> Figure:
         ax.set_yticks(y, data["measure"])
         ax.axvline(0, color=GREY, linewidth=0.8)
         ax.legend(loc="lower right")
-        net = data.set_index("measure").loc["net fiscal effect"]
-        verdict = "costs more than it raises" if net["central"] < 0 else "raises more than it costs"
+        net = float(data["central"].to_numpy(np.float64)[-1])
+        verdict = "costs more than it raises" if net < 0 else "raises more than it costs"
         share = 100 * float(data.attrs.get("exit_share", float("nan")))
         title = f"If {share:.0f}% of capacity exits, the windfall tax {verdict}"
         return finish_chart(fig, title, "£m; every central input is an ASSUMPTION with a range",
@@ -146,8 +148,8 @@ def plot_invest_to_save(data: pd.DataFrame, *, sources: Sequence[str]) -> Figure
                         label="savings, 90% interval")
         ax.set_xticks(x, data["year"], rotation=45)
         ax.legend(loc="upper left")
-        last = data.iloc[-1]
-        pays = last["cumulative_savings"] >= last["cumulative_spend"]
+        pays = bool(data["cumulative_savings"].to_numpy()[-1]
+                    >= data["cumulative_spend"].to_numpy()[-1])
         title = ("Prevention pays back within the horizon at the published effect" if pays
                  else "Prevention does not pay back within the horizon, even at the published "
                  "effect")
