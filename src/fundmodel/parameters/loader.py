@@ -9,8 +9,8 @@ errors naming the file, the record and the field. Each record loaded carries
 >>> weights = shipped("children_act")
 >>> weights["weight_deprivation"].ref
 'children_act.yaml#weight_deprivation'
->>> sorted(shipped_topics())
-['children_act', 'cost_of_duties', 'investment', 'overspend', 'rcc', 'spending']
+>>> {'children_act', 'investment', 'overspend', 'rcc', 'spending'} <= set(shipped_topics())
+True
 
 Your own file overrides shipped values record by record:
 

@@ -84,7 +84,9 @@ def _adapter() -> TypeAdapter[Any]:
     return TypeAdapter(union)
 
 
-FAMILY_MODULES = ("allocation", "cost_of_duties", "family_help", "overspend", "rcc", "spending")
+FAMILY_MODULES = (
+    "allocation", "cost_of_duties", "debate", "family_help", "overspend", "rcc", "spending",
+)
 """Modules under fundmodel.scenarios that define scenario families."""
 
 
