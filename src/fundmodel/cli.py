@@ -76,6 +76,13 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _app(args: argparse.Namespace) -> int:
+    from fundmodel.app import serve
+
+    serve(port=args.port)
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     import json
 
@@ -115,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.set_defaults(func=_compare)
     schema = sub.add_parser("schema", help="print the JSON schema of scenario files")
     schema.set_defaults(func=_schema)
+    app = sub.add_parser("app", help="start the simulator (a local web app) on the embedded "
+                         "data; needs the [app] extra")
+    app.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
+    app.set_defaults(func=_app)
     return parser
 
 
