@@ -64,20 +64,14 @@ def ranked_bars_data(frame: pd.DataFrame, value: str = "amount", top: int | None
     """The ``top`` councils by ``value`` (all when ``top`` is None), value divided by ``scale``."""
     if value not in frame:
         raise FundmodelError(f"no column {value!r} to rank; columns: {list(frame.columns)}")
-    if "code" not in frame and frame.index.name == "code":
-        frame = frame.reset_index()
+    frame = frame.reset_index() if frame.index.name == "code" else frame
     missing = [c for c in ("code", "name") if c not in frame]
-    if missing:
+    if missing or frame["code"].duplicated().any():
         raise FundmodelError(
-            f"ranked_bars_data needs one row per council with columns 'code' and 'name' (as "
-            f"in Allocation.to_frame()); this frame has no {missing}, columns: "
-            f"{list(frame.columns)}. For one council under several results use "
-            "fundmodel.report.council.council_results_data")
-    if frame["code"].duplicated().any():
-        raise FundmodelError(
-            "ranked_bars_data ranks councils, but council codes repeat (a long table of "
-            "several results, such as Comparison.to_frame()?): select one result first, or "
-            "use fundmodel.report.council.council_results_data for one council")
+            "ranked_bars_data ranks councils: it needs one row per council with 'code' and "
+            "'name' (as Allocation.to_frame()); " + (f"this frame has no {missing}" if missing
+            else "council codes repeat (a table of several results? select one)") + "; for "
+            "one council under several results use fundmodel.report.council")
     ranked = frame.sort_values([value, "code"], ascending=[False, True])
     if top is not None:
         ranked = ranked.head(top)
