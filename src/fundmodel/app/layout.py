@@ -109,7 +109,7 @@ def controls(state: AppState) -> list[Any]:
             ui.download_button("dl_png", "Chart (PNG)"),
             ui.download_button("dl_svg", "Chart (SVG)"),
             ui.output_ui("yaml_button"),
-            ui.download_button("dl_pack", "Whole briefing pack (zip, about 20 s)")),
+            ui.download_button("dl_pack", "Whole briefing pack (zip; may take a minute)")),
     ]
 
 

@@ -118,7 +118,7 @@ def scenario_yaml(view: View) -> str:
 
 
 def pack_zip(view: View, band: SensitivityResult | None, saved: list[View]) -> bytes:
-    """Everything as one zip: this scenario's table, charts (PNG, SVG, CSV), scenario file
+    """Everything as one zip: this scenario's table, charts (PNG and SVG), scenario file
     and summary, and the default briefing pack with the selected council's page."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
