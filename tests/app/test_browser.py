@@ -31,7 +31,7 @@ if MISSING or CHROMIUM is None:
          *(["no chromium binary on PATH (apt-get install -y chromium)"] if CHROMIUM is None
            else [])]), allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -171,17 +171,18 @@ def test_bad_input_is_shown_next_to_its_control_and_the_app_keeps_running(
     _ready(page)
     page.set_input_files("#upload", files=[{"name": "broken.yaml", "mimeType": "text/yaml",
                                             "buffer": b"kind: allocation\nheader: {title: t\n"}])
-    page.wait_for_selector("#upload_error .fm-error", timeout=TIMEOUT)
-    assert "broken.yaml, line" in page.locator("#upload_error").inner_text()
+    expect(page.locator("#upload_error")).to_contain_text("broken.yaml, line",
+                                                          timeout=TIMEOUT)
 
     page.select_option("#pot_preset", "typed")
+    expect(page.locator("#pot_error")).to_contain_text("pot: empty", timeout=TIMEOUT)
     page.fill("#pot_text", "£2bn")
     page.locator("#pot_text").press("Tab")
-    page.wait_for_selector("#pot_error .fm-error", timeout=TIMEOUT)
-    assert "type the amount in pounds as digits" in page.locator("#pot_error").inner_text()
+    expect(page.locator("#pot_error")).to_contain_text(
+        "pot '£2bn': type the amount in pounds as digits", timeout=TIMEOUT)
 
     page.fill("#pot_text", "2,000,000,000")
     page.locator("#pot_text").press("Tab")
     page.wait_for_function("() => document.querySelector('#national').innerText"
                            ".includes('£2,000.0m')", timeout=TIMEOUT)
-    assert page.locator("#pot_error").inner_text() == ""
+    expect(page.locator("#pot_error")).to_have_text("", timeout=TIMEOUT)
