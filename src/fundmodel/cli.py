@@ -19,7 +19,7 @@ from fundmodel.errors import FundmodelError
 def _brief(args: argparse.Namespace) -> int:
     from fundmodel.report.brief import write_brief
 
-    paths = write_brief(Path(args.out), progress=True)
+    paths = write_brief(Path(args.out), progress=True, council=args.council)
     print((Path(args.out) / "summary.md").read_text())
     print("Wrote:", *(f"  {p}" for p in paths), sep="\n")
     return 0
@@ -76,6 +76,13 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _app(args: argparse.Namespace) -> int:
+    from fundmodel.app import serve
+
+    serve(port=args.port)
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     import json
 
@@ -96,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     brief = sub.add_parser("brief", help="write the default briefing pack from embedded data")
     brief.add_argument("--out", default="brief", help="output folder (default: ./brief)")
+    brief.add_argument("--council", metavar="NAME_OR_CODE",
+                       help="add one council's page (name or ONS code, e.g. Hartlepool)")
     brief.set_defaults(func=_brief)
     validate = sub.add_parser("validate", help="check an authority CSV against the schema")
     validate.add_argument("path", help="CSV file with code, name, region, council_type, ...")
@@ -113,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.set_defaults(func=_compare)
     schema = sub.add_parser("schema", help="print the JSON schema of scenario files")
     schema.set_defaults(func=_schema)
+    app = sub.add_parser("app", help="start the simulator (a local web app) on the embedded "
+                         "data; needs the [app] extra")
+    app.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
+    app.set_defaults(func=_app)
     return parser
 
 

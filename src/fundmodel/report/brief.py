@@ -32,6 +32,7 @@ from fundmodel.analysis.cost_of_duties.chart_data import (
 from fundmodel.analysis.cost_of_duties.plausibility import overspend_check
 from fundmodel.analysis.uncertainty import (
     DirichletWeights,
+    SensitivityResult,
     SensitivitySpec,
     interval_chart_data,
     run_sensitivity,
@@ -51,6 +52,7 @@ from fundmodel.presets import (
     family_help_ask,
 )
 from fundmodel.report import charts, duties_charts, spending_charts
+from fundmodel.report.council import find_council, write_council_page
 from fundmodel.scenarios.rcc import RCCScenario
 from fundmodel.scenarios.spending import analyse_spending
 
@@ -64,17 +66,19 @@ DUTIES_SEED = 2026
 class _Pack:
     """Collects the files written and the summary lines; prints progress to stderr."""
 
-    def __init__(self, out: Path, progress: bool) -> None:
+    def __init__(self, out: Path, progress: bool, steps: int = STEPS) -> None:
         self.out = out
+        self.steps = steps
         self.progress = progress
         self.files: list[Path] = []
         self.lines: list[str] = []
         self.step = 0
+        self.council_lines: list[str] = []
 
     def announce(self, message: str) -> None:
         self.step += 1
         if self.progress:
-            print(f"[{self.step}/{STEPS}] {message}", file=sys.stderr, flush=True)
+            print(f"[{self.step}/{self.steps}] {message}", file=sys.stderr, flush=True)
 
     def table(self, name: str, frame: pd.DataFrame) -> None:
         path = self.out / name
@@ -94,10 +98,12 @@ def population_only_formula() -> NeedsFormula:
     )
 
 
-def write_brief(out: Path, *, progress: bool = True) -> list[Path]:
-    """Write the default briefing pack into ``out``; return the files written."""
-    pack = _Pack(out, progress)
+def write_brief(out: Path, *, progress: bool = True, council: str | None = None) -> list[Path]:
+    """Write the default briefing pack into ``out``; return the files written. With
+    ``council`` (a name or ONS code) add that council's page (:mod:`fundmodel.report.council`)."""
+    pack = _Pack(out, progress, STEPS + (council is not None))
     la = load_authorities()
+    code = find_council(council, la) if council is not None else None
     pot = PREVENTION_GRANT_2025_26
     pack.announce(f"Children Act formula: allocating {format_gbp(pot.in_pounds())}")
     result = allocate(children_act_formula(), la, pot)
@@ -106,7 +112,7 @@ def write_brief(out: Path, *, progress: bool = True) -> list[Path]:
     _allocation_charts(pack, la, result, frame)
 
     pack.announce("comparing with an equal amount per child")
-    _winners_losers(pack, la, result)
+    flat = _winners_losers(pack, la, result)
     pack.announce("need share against current family support spend")
     _need_vs_spend(pack, la, result)
     pack.announce("costing the duties from standards")
@@ -116,9 +122,11 @@ def write_brief(out: Path, *, progress: bool = True) -> list[Path]:
     pack.announce("pooling placement budgets in about 20 RCCs")
     _pooling(pack)
     pack.announce(f"testing the assumed weights ({SENSITIVITY_VARIANTS:,} variants)")
-    _sensitivity(pack, la, result)
+    sensitivity = _sensitivity(pack, la, result)
     pack.announce("the balance of spending: preventive share since 2016-17")
     _prevention(pack)
+    if code is not None:
+        _council_page(pack, la, code, flat, sensitivity)
     pack.announce("writing summary.md")
     summary = _summary(pack, result)
     write_text_atomic(out / "summary.md", summary)
@@ -159,7 +167,7 @@ def _allocation_charts(pack: _Pack, la: Authorities, result: Allocation,
     ]
 
 
-def _winners_losers(pack: _Pack, la: Authorities, result: Allocation) -> None:
+def _winners_losers(pack: _Pack, la: Authorities, result: Allocation) -> Allocation:
     flat = allocate(population_only_formula(), la, result.total)
     data = charts.winners_losers_data(result.council_amounts(), flat.council_amounts(),
                                       pd.Series(la.names, index=la.codes))
@@ -177,6 +185,7 @@ def _winners_losers(pack: _Pack, la: Authorities, result: Allocation) -> None:
         f"{int((data.status == 'loss').sum())} lose; the largest gain is {biggest['name']} "
         f"(+{format_gbp(biggest['change'], 'm', 2)}), the largest loss "
         f"{data.iloc[-1]['name']} ({format_gbp(data.iloc[-1]['change'], 'm', 2)}).")
+    return flat
 
 
 def _need_vs_spend(pack: _Pack, la: Authorities, result: Allocation) -> None:
@@ -291,7 +300,7 @@ def _pooling(pack: _Pack) -> None:
         f"savings would have to close (assumed 0: not evidenced).")
 
 
-def _sensitivity(pack: _Pack, la: Authorities, result: Allocation) -> None:
+def _sensitivity(pack: _Pack, la: Authorities, result: Allocation) -> SensitivityResult:
     spec = SensitivitySpec(
         formula=result.formula, total=PREVENTION_GRANT_2025_26, years=("2025-26",),
         weights=DirichletWeights(concentration=SENSITIVITY_CONCENTRATION),
@@ -311,6 +320,7 @@ def _sensitivity(pack: _Pack, la: Authorities, result: Allocation) -> None:
         f"{widest['name']}'s: {format_gbp(widest['low'] * 1e6, 'auto')} to "
         f"{format_gbp(widest['high'] * 1e6, 'auto')} (central "
         f"{format_gbp(widest['central'] * 1e6, 'auto')}).")
+    return sensitivity
 
 
 def _prevention(pack: _Pack) -> None:
@@ -329,6 +339,22 @@ def _prevention(pack: _Pack) -> None:
         f"young people's services; s251 gross) fell in England from "
         f"{100 * england.iloc[0]:.1f}% ({first}) to {100 * england.iloc[-1]:.1f}% ({last}), "
         f"and fell in {fell} of the {known} councils with both years.")
+
+
+def _council_page(pack: _Pack, la: Authorities, code: str, flat: Allocation,
+                  sensitivity: SensitivityResult) -> None:
+    pack.announce(f"the page for {la.names[list(la.codes).index(code)]}")
+    damped = allocate(sensitivity.spec.formula.updated(damping={"floor": -0.05}), la,
+                      flat.total, baseline=flat.amounts())
+    files, lines = write_council_page(
+        pack.out, code, [flat, sensitivity, damped], baseline=flat, authorities=la,
+        labels=["Equal per child", "Children Act formula (assumed weights)",
+                "Formula with a -5% floor"],
+        baseline_label="the same pot shared equally per child",
+        sources=[*damped.sources(), "interval: the assumed weights drawn from a Dirichlet "
+                 f"distribution (seed {sensitivity.spec.seed}), an assumption"])
+    pack.files.extend(files)
+    pack.council_lines.extend(lines)
 
 
 def _summary(pack: _Pack, result: Allocation) -> str:
@@ -355,6 +381,7 @@ def _summary(pack: _Pack, result: Allocation) -> str:
         "per family, Staying Close cost period): each is a labelled assumption in "
         "`cost_of_duties.yaml` with the range the interval samples.",
         "",
+        *pack.council_lines,
         "## Sources",
         "",
         *(f"- {s}" for s in result.sources()),

@@ -64,6 +64,14 @@ def ranked_bars_data(frame: pd.DataFrame, value: str = "amount", top: int | None
     """The ``top`` councils by ``value`` (all when ``top`` is None), value divided by ``scale``."""
     if value not in frame:
         raise FundmodelError(f"no column {value!r} to rank; columns: {list(frame.columns)}")
+    frame = frame.reset_index() if frame.index.name == "code" else frame
+    missing = [c for c in ("code", "name") if c not in frame]
+    if missing or frame["code"].duplicated().any():
+        raise FundmodelError(
+            "ranked_bars_data ranks councils: it needs one row per council with 'code' and "
+            "'name' (as Allocation.to_frame()); " + (f"this frame has no {missing}" if missing
+            else "council codes repeat (a table of several results? select one)") + "; for "
+            "one council under several results use fundmodel.report.council")
     ranked = frame.sort_values([value, "code"], ascending=[False, True])
     if top is not None:
         ranked = ranked.head(top)
