@@ -89,7 +89,8 @@ class WindowSketch:
 
         def position(percent: int, side: int) -> int:
             q = percent / 100.0
-            return int(math.floor(k * q + side * (Z_MARGIN * math.sqrt(k * q * (1 - q)) + 1)))
+            at: int = math.floor(k * q + side * (Z_MARGIN * math.sqrt(k * q * (1 - q)) + 1))
+            return at
 
         i_lo, i_hi = position(min(percents), -1), position(max(percents), +1)
         a = ordered[i_lo] if i_lo >= 0 else ordered[0] - spread
