@@ -177,8 +177,14 @@ class _Accumulator:
         self.amount_sketch = WindowSketch.from_pilot(pilot, self.percents, bins)
         self.amount_sketch.add(pilot)
         if self.rank_hist is None:
-            ranks = ranks_descending(pilot.reshape(keep * y, n)) - 1
+            rows = self.amounts.reshape(keep * y, n)
+            ranks = np.empty_like(rows)
+            block = max(1, CHUNK_CELLS // n)  # a few rows at a time: small temporaries
+            for r0 in range(0, keep * y, block):
+                ranks[r0:r0 + block] = ranks_descending(rows[r0:r0 + block])
+            ranks -= 1
             sketch = WindowSketch.from_pilot(ranks.reshape(keep, y * n), self.percents, bins)
+            del ranks
             sketch.vmin[:], sketch.vmax[:] = 0, n - 1  # ranks are not tracked as they come
             self.rank_sketch = sketch
             step = max(1, CHUNK_CELLS // (y * n))

@@ -35,6 +35,8 @@ import numpy as np
 
 from fundmodel._types import IntArray
 
+BLOCK_VALUES = 1_000_000
+"""Pilot values sorted at a time when setting windows (bounds the transient memory)."""
 Z_MARGIN = 5.0
 """Pilot margin in standard errors of an order statistic (see :meth:`WindowSketch.from_pilot`)."""
 
@@ -84,8 +86,6 @@ class WindowSketch:
         """A window per cell from ``pilot`` (pilot variants x cells) covering the lowest to
         the highest of ``percents`` with margins; no value is below ``lowest``."""
         k = pilot.shape[0]
-        ordered = np.sort(pilot, axis=0)
-        spread = ordered[-1] - ordered[0]
 
         def position(percent: int, side: int) -> int:
             q = percent / 100.0
@@ -93,14 +93,23 @@ class WindowSketch:
             return at
 
         i_lo, i_hi = position(min(percents), -1), position(max(percents), +1)
-        a = ordered[i_lo] if i_lo >= 0 else ordered[0] - spread
-        b = ordered[i_hi] if i_hi < k else ordered[-1] + spread
-        a = np.maximum(a, lowest).astype(np.int64)
+        cells = pilot.shape[1]
+        a, b = np.empty(cells, np.int64), np.empty(cells, np.int64)
+        first, last = np.empty(cells, np.int64), np.empty(cells, np.int64)
+        step = max(1, BLOCK_VALUES // max(k, 1))  # sort a block of cells at a time
+        for c0 in range(0, cells, step):
+            block = slice(c0, c0 + step)
+            ordered = np.sort(pilot[:, block], axis=0)
+            first[block], last[block] = ordered[0], ordered[-1]
+            spread = ordered[-1] - ordered[0]
+            a[block] = ordered[i_lo] if i_lo >= 0 else ordered[0] - spread
+            b[block] = ordered[i_hi] if i_hi < k else ordered[-1] + spread
+        a = np.maximum(a, lowest)
         width = np.maximum(b - a + 1, 1)
         shift = np.maximum(np.ceil(np.log2(width / bins)), 0).astype(np.int64)
         while np.any((bins << shift) < width):  # float log2 may round down by one
             shift += (bins << shift) < width
-        return cls(a, shift, bins, ordered[0].copy(), ordered[-1].copy())
+        return cls(a, shift, bins, first, last)
 
     @property
     def total(self) -> int:
