@@ -1,35 +1,39 @@
-"""Benchmark: thousands of formula variants x 153 councils x 5 years, damped and penny-rounded.
+"""Benchmark of the public API: variants x councils x years, damped and penny-rounded.
 
 Run from the project root::
 
-    .venv/bin/python bench/bench_engine.py            # full run, includes 1,000,000 variants
-    .venv/bin/python bench/bench_engine.py --quick    # skip the 1,000,000-variant run
+    .venv/bin/python bench/bench_engine.py            # full run (about 5 minutes)
+    .venv/bin/python bench/bench_engine.py --quick    # small sizes, a smoke run
 
-Prints one table: the vectorised engine (10,000 variants x 153 councils x 5 years with a
--5% floor and penny rounding), the whole sensitivity run (draws, engine, rank counts,
-summaries), a straightforward per-council Python loop doing the same work on a subset
-(scaled up to 10,000 variants), the ratio, peak memory, and the 1,000,000-variant run
-(chunked: memory stays bounded). Wall times are the best of several repeats; CPU times
-are shown too because other work on a shared machine inflates wall time.
+One run prints: the full pipeline (:func:`fundmodel.analysis.uncertainty.run_sensitivity`:
+draws, need, self-financing floor, penny rounding, ranks and the running statistics)
+against (a) the bare formula in plain numpy, (b) a numpy loop over variant-years, (c) a
+pure-Python loop on Python floats and (d) OpenFisca-core (when installed); CPU time
+(``time.process_time``) and wall time, medians of at least five repeats, every ratio from
+CPU time (other work on a shared machine inflates wall time); a scaling and memory table
+by variants and by areas, each size run in its own process (peak RSS from
+``/proc/self/status`` VmHWM); and PASS/FAIL lines for the targets.
 
-Not a test: nothing here asserts a speed. Figures are recorded in docs/performance.md.
+Not a test: nothing here is asserted. Figures are recorded in docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
+import json
 import os
 import platform
-import resource
+import statistics
 import subprocess
 import sys
 import time
-import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import competitors as comp
 
 from fundmodel import load_authorities
 from fundmodel.analysis.uncertainty import (
@@ -40,124 +44,99 @@ from fundmodel.analysis.uncertainty import (
     run_sensitivity,
 )
 from fundmodel.data.authorities import Authorities, authorities_from_frame
-from fundmodel.engine.allocate import _allocate_rows, _need_shares, area_costs, indicator_matrix
-from fundmodel.engine.formula import Damping, NeedsFormula
-from fundmodel.engine.scratch import Scratch
+from fundmodel.engine.formula import Damping
 from fundmodel.presets import children_act_formula
+from fundmodel.testing import synthetic_authorities
 
 POT = 270_000_000.0  # the 2025-26 Children's Social Care Prevention Grant (presets)
 YEARS = ("2025-26", "2026-27", "2027-28", "2028-29", "2029-30")
-VARIANTS = 10_000
-LOOP_VARIANTS = 40  # the per-council loop runs this many variants, then is scaled up
-BIG = 1_000_000
+FLOOR, CEILING = -0.05, 0.10
+FULL = {"variants": 10_000, "numpy_loop": 200, "python_loop": 100, "repeats": 5,
+        "scale_variants": [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000],
+        "scale_areas": [153, 1_530, 4_590, 15_300, 33_800], "area_variants": 1_000}
+TINY = {"variants": 100, "numpy_loop": 2, "python_loop": 1, "repeats": 5,
+        "scale_variants": [1, 100], "scale_areas": [153, 300], "area_variants": 20}
+QUICK = {"variants": 500, "numpy_loop": 10, "python_loop": 5, "repeats": 5,
+         "scale_variants": [1, 100, 1_000], "scale_areas": [153, 459], "area_variants": 50}
 
 
-def setup() -> tuple[Authorities, NeedsFormula, SensitivitySpec]:
-    """Embedded data plus a baseline column (the pot shared by child population: a
-    stand-in for last year's grant), the Children Act preset with a -5% floor."""
+def councils() -> Authorities:
+    """Embedded data plus a baseline column: the pot shared by child population (a
+    stand-in for last year's grant, which is not embedded per council)."""
     la = load_authorities()
     frame = la.to_frame()
     kids = la.column("children_0_17")
     frame["baseline"] = np.round(POT * kids / kids.sum(), 2)
-    la = authorities_from_frame(frame, "embedded data + population baseline")
+    return authorities_from_frame(frame, "embedded data + population baseline")
+
+
+def synthetic(n: int) -> Authorities:
+    """``n`` made-up areas with the preset's indicator columns and a baseline."""
+    rng = np.random.default_rng(n)
+    la = load_authorities()
+    cols = [i.column for i in children_act_formula().indicators]
+    real = np.column_stack([la.column(c) for c in cols])
+    values = real[rng.integers(0, la.n, n)] * rng.uniform(0.5, 1.5, (n, len(cols)))
+    kids = values[:, 0]
+    syn = synthetic_authorities(values, baseline=np.round(POT * kids / kids.sum(), 2))
+    frame = syn.to_frame().drop(columns=["children_0_17"])
+    frame = frame.rename(columns={f"x{k}": c for k, c in enumerate(cols)})
+    return authorities_from_frame(frame, f"{n:,} synthetic areas")
+
+
+def spec_for(variants: int, ceiling: float | None = None) -> SensitivitySpec:
+    """The Children Act preset, -5% floor (and a ceiling), pot growing Normal(3%, 2%)."""
     formula = children_act_formula().model_copy(
-        update={"damping": Damping(baseline="baseline", floor=-0.05)}
-    )
-    spec = SensitivitySpec(
+        update={"damping": Damping(baseline="baseline", floor=FLOOR, ceiling=ceiling)})
+    return SensitivitySpec(
         formula=formula, total=POT, years=YEARS, weights=DirichletWeights(concentration=50),
-        growth=Normal(mean=0.03, sd=0.02), baseline_path="with_pot", n_variants=VARIANTS,
+        growth=Normal(mean=0.03, sd=0.02), baseline_path="with_pot", n_variants=variants,
         seed=1,
     )
-    return la, formula, spec
 
 
-def best(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
-    """Best wall and CPU seconds over ``repeats`` runs, and the last result."""
-    walls, cpus, out = [], [], None
+def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
+    """Median CPU and wall seconds over ``repeats`` runs, and the last result."""
+    cpus, walls, out = [], [], None
     for _ in range(repeats):
-        w0, c0 = time.perf_counter(), time.process_time()
+        c0, w0 = time.process_time(), time.perf_counter()
         out = fn()
-        walls.append(time.perf_counter() - w0)
         cpus.append(time.process_time() - c0)
-    return min(walls), min(cpus), out
+        walls.append(time.perf_counter() - w0)
+    return statistics.median(cpus), statistics.median(walls), out
 
 
-def engine_batch(la: Authorities, spec: SensitivitySpec, chunk: int) -> np.ndarray:
-    """The vectorised engine alone: every (variant, year) row damped and rounded."""
-    draws = draw_inputs(spec)
-    formula = spec.formula
-    x, aca, tie = indicator_matrix(formula, la), area_costs(formula, la), la.code_rank()
-    base = la.column("baseline")
-    years = len(spec.years)
-    out = np.empty((spec.n_variants, years, la.n), dtype=np.int64)
-    scratch = Scratch()
-    for start in range(0, spec.n_variants, chunk):
-        part = slice(start, start + chunk)
-        _, shares, _ = _need_shares(draws.weights[part], x, aca)
-        factor = draws.growth_factor[part].reshape(-1)
-        _allocate_rows(
-            formula, np.repeat(shares, years, axis=0), draws.pot_pence[part].reshape(-1),
-            base[None, :] * factor[:, None], tie, scratch, out[part].reshape(-1, la.n),
-        )
-    return out
+def inputs_for(la: Authorities) -> comp.Inputs:
+    formula = children_act_formula()  # no area cost adjustment
+    cols = np.vstack([i.values(la) for i in formula.indicators])
+    return comp.Inputs(cols / cols.sum(axis=1, keepdims=True), la.column("baseline"),
+                       la.code_rank(), FLOOR)
 
 
-def loop_version(la: Authorities, spec: SensitivitySpec, n_variants: int) -> np.ndarray:
-    """The same work as a straightforward per-council loop in plain Python (floats, lists,
-    sorted()): need, shares, floor paid by scaling gains, largest-remainder pennies."""
-    draws = draw_inputs(spec, n_variants)
-    formula = spec.formula
-    cols = [list(ind.values(la)) for ind in formula.indicators]
-    totals = [sum(c) for c in cols]
-    base = list(la.column("baseline"))
-    rank = list(la.code_rank())
-    floor = -0.05
-    n = la.n
-    out = np.empty((n_variants, len(spec.years), n), dtype=np.int64)
-    for v in range(n_variants):
-        w = draws.weights[v]
-        need = []
-        for i in range(n):
-            need.append(sum(w[k] * cols[k][i] / totals[k] for k in range(len(cols))))
-        need_total = sum(need)
-        for y in range(len(spec.years)):
-            pot_pence = int(draws.pot_pence[v, y])
-            factor = float(draws.growth_factor[v, y])
-            amounts = [need[i] / need_total * pot_pence / 100.0 for i in range(n)]
-            b = [base[i] * factor for i in range(n)]
-            fixed = b_gain = gains = 0.0
-            final = [0.0] * n
-            for i in range(n):
-                if amounts[i] > b[i]:
-                    b_gain += b[i]
-                    gains += amounts[i] - b[i]
-                else:
-                    final[i] = max(amounts[i], b[i] * (1 + floor))
-                    fixed += final[i]
-            lam = max((sum(amounts) - fixed - b_gain) / gains, 0.0) if gains > 0 else 0.0
-            for i in range(n):
-                if amounts[i] > b[i]:
-                    final[i] = b[i] + lam * (amounts[i] - b[i])
-            pence = [max(a, 0.0) * 100.0 for a in final]
-            floors = [math.floor(p) for p in pence]
-            owed = pot_pence - sum(floors)
-            order = sorted(range(n), key=lambda i: (-(pence[i] - floors[i]), rank[i]))
-            for i in order[:owed]:
-                floors[i] += 1
-            out[v, y] = floors
-    return out
-
-
-def big_run(variants: int) -> None:
-    """Child process: the chunked run of ``variants`` variants; prints time and peak RSS."""
-    la, _, spec = setup()
-    spec = spec.model_copy(update={"n_variants": variants})
-    w0, c0 = time.perf_counter(), time.process_time()
+def child(kind: str, size: int) -> None:
+    """In a fresh process: one run_sensitivity (+ intervals) of ``size`` variants (kind
+    ``variants``, 153 councils) or ``size`` areas (kind ``areas``); prints JSON."""
+    cfg = json.loads(os.environ.get("BENCH_CFG", "{}"))
+    la = councils() if kind == "variants" else synthetic(size)
+    variants = size if kind == "variants" else int(cfg.get("area_variants", 1000))
+    spec = spec_for(variants)
+    c0, w0 = time.process_time(), time.perf_counter()
     result = run_sensitivity(spec, la)
-    table = result.intervals()
-    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB
-    print(f"{wall:.2f} {cpu:.2f} {peak:.0f} {len(table)} {result.amount_pence.shape[0]}")
+    result.intervals()
+    cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+    with open("/proc/self/status") as fh:
+        peak = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM")) / 1024
+    print(json.dumps({"cpu": cpu, "wall": wall, "peak_mib": peak, "areas": la.n,
+                      "variants": variants, "kept": int(result.amount_pence.shape[0]),
+                      "exact": result.exact}))
+
+
+def run_child(kind: str, size: int, cfg: dict[str, Any]) -> dict[str, Any]:
+    env = {**os.environ, "BENCH_CFG": json.dumps(cfg)}
+    out = subprocess.run([sys.executable, __file__, "--child", kind, str(size)],
+                         capture_output=True, text=True, check=True, env=env)
+    row: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return row
 
 
 def machine() -> str:
@@ -169,77 +148,117 @@ def machine() -> str:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     load = os.getloadavg()
-    blas = os.environ.get("OPENBLAS_CORETYPE")
-    return (
-        f"{cpu}, {os.cpu_count()} cores, {mem:.1f} GiB RAM; Python {platform.python_version()}, "
-        f"numpy {np.__version__}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
-        + (f"; OPENBLAS_CORETYPE={blas} (set in the environment; numpy sorts do not use BLAS)"
-           if blas else "")
-    )
+    return (f"{cpu}, {os.cpu_count()} cores, {mem:.1f} GiB RAM; Python "
+            f"{platform.python_version()}, numpy {np.__version__}; load average "
+            f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
+def verdict(ok: bool, text: str) -> str:
+    return f"{'PASS' if ok else 'FAIL'}: {text}"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip the 1,000,000-variant run")
-    parser.add_argument("--big-child", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
+    parser.add_argument("--tiny", action="store_true", help="with --quick: tiny sizes (tests)")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.big_child:
-        big_run(args.big_child)
+    if args.child:
+        child(args.child[0], int(args.child[1]))
         return
-
-    la, formula, spec = setup()
+    cfg = (TINY if args.tiny else QUICK) if args.quick else FULL
+    repeats, variants = cfg["repeats"], cfg["variants"]
+    la = councils()
     print(f"machine: {machine()}")
-    print(f"data: {la.n} councils ({la.source}); formula: {formula.name}, floor -5%; "
-          f"pot £{POT / 1e6:,.0f}m growing Normal(3%, 2%) a year; {len(YEARS)} years\n")
+    print(f"work: {variants:,} variants x {la.n} councils x {len(YEARS)} years = "
+          f"{variants * len(YEARS):,} variant-years; Children Act preset, floor "
+          f"{FLOOR:+.0%} (ceiling {CEILING:+.0%} where said), pot £{POT / 1e6:,.0f}m "
+          f"growing Normal(3%, 2%); medians of {repeats} repeats\n")
 
-    rows = []
-    # the loop first, best of three, before the large batch arrays exist (later its time
-    # grows with whatever the process already holds, which would flatter the ratio)
-    l_wall, l_cpu, looped = best(lambda: loop_version(la, spec, LOOP_VARIANTS), 3)
-    chunk = max(spec.chunk_size // len(YEARS), 1)
-    e_wall, e_cpu, batch = best(lambda: engine_batch(la, spec, chunk), args.repeats)
-    rows.append(("engine: 10,000 variants x 153 x 5 years, floor + rounding", e_wall, e_cpu))
-    ceiling_spec = spec.model_copy(update={"formula": formula.model_copy(
-        update={"damping": Damping(baseline="baseline", floor=-0.05, ceiling=0.10)})})
-    c_wall, c_cpu, _ = best(lambda: engine_batch(la, ceiling_spec, chunk), args.repeats)
-    rows.append(("engine: same with a +10% ceiling as well", c_wall, c_cpu))
-    s_wall, s_cpu, result = best(lambda: run_sensitivity(spec, la), args.repeats)
-    rows.append(("run_sensitivity: draws, engine, rank counts, central run", s_wall, s_cpu))
-    i_wall, i_cpu, _ = best(lambda: result.intervals(), 1)
-    rows.append(("intervals(): percentiles of 10,000 x 153 for one year", i_wall, i_cpu))
+    spec = spec_for(variants)
+    inputs = inputs_for(la)
+    rows: list[tuple[str, float, float, float]] = []  # label, cpu, wall, scale
 
-    scale = VARIANTS / LOOP_VARIANTS
-    rows.append((f"per-council Python loop, {LOOP_VARIANTS} variants x {scale:.0f} (scaled)",
-                 l_wall * scale, l_cpu * scale))
-    same = batch[:LOOP_VARIANTS] == looped
-    diff = np.abs(batch[:LOOP_VARIANTS] - looped).max()
+    def add(label: str, fn: Callable[[], Any], scale: float = 1.0) -> Any:
+        cpu, wall, out = timed(fn, repeats)
+        rows.append((label, cpu * scale, wall * scale, scale))
+        return out
 
-    tracemalloc.start()
-    run_sensitivity(spec, la)
-    _, traced = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    nl, pl = cfg["numpy_loop"], cfg["python_loop"]
+    # loops first, before the big arrays of the others exist
+    py = add(f"(c) pure-Python loop, Python floats ({pl} variants, scaled)",
+             lambda: comp.python_loop(inputs, draw_inputs(spec, pl), pl), variants / pl)
+    npl = add(f"(b) numpy loop over variant-years ({nl} variants, scaled)",
+              lambda: comp.numpy_loop(inputs, draw_inputs(spec, nl), nl), variants / nl)
+    add("(a) numpy bare formula (no damping, no rounding)",
+        lambda: comp.numpy_bare(inputs, draw_inputs(spec)))
+    result = add("run_sensitivity, floor (the full pipeline)", lambda: run_sensitivity(spec, la))
+    ceiling_spec = spec_for(variants, CEILING)
+    add("run_sensitivity, floor + ceiling", lambda: run_sensitivity(ceiling_spec, la))
+
+    def intervals_afresh() -> Any:
+        result._cache.clear()  # intervals() caches its tables: time the computation
+        return result.intervals(0)
+
+    add("  intervals() of the floor run, one year", intervals_afresh)
+    why_not = comp.openfisca_available()
+    if why_not is None:
+        add("(d) OpenFisca-core, bare formula", lambda: comp.openfisca_bare(inputs,
+                                                                           draw_inputs(spec)))
 
     width = max(len(r[0]) for r in rows)
-    print(f"{'work':<{width}}  {'wall s':>8}  {'cpu s':>8}")
-    for label, wall, cpu in rows:
-        print(f"{label:<{width}}  {wall:8.3f}  {cpu:8.3f}")
-    print(f"\nratio, loop / engine (wall): {l_wall * scale / e_wall:,.0f}x; "
-          f"loop / run_sensitivity: {l_wall * scale / s_wall:,.0f}x")
-    print(f"loop and engine agree on {same.mean():.4%} of amounts (largest difference "
-          f"{diff} pence: float sums in a different order can move a penny)")
-    print(f"peak traced memory, run_sensitivity 10,000 variants: {traced / 2**20:,.0f} MiB "
-          f"(chunk_size {spec.chunk_size} rows = {chunk} variants x {len(YEARS)} years)")
+    print(f"{'work':<{width}}  {'CPU s':>8}  {'wall s':>8}")
+    for label, cpu, wall, _ in rows:
+        print(f"{label:<{width}}  {cpu:8.3f}  {wall:8.3f}")
+    if why_not is not None:
+        print(f"(d) OpenFisca-core: skipped: {why_not}")
+    cpu = {label.split(" ")[0] if label.startswith("(") else label: c
+           for label, c, _, _ in rows}
+    full, ceil, bare = (cpu["run_sensitivity, floor (the full pipeline)"],
+                        cpu["run_sensitivity, floor + ceiling"], cpu["(a)"])
+    print(f"\nratios (CPU): pipeline / bare numpy {full / bare:.2f}x; numpy loop / pipeline "
+          f"{cpu['(b)'] / full:,.0f}x; pure Python / pipeline {cpu['(c)'] / full:,.0f}x; "
+          f"ceiling / floor {ceil / full:.2f}x"
+          + (f"; OpenFisca / pipeline {cpu['(d)'] / full:.2f}x" if "(d)" in cpu else ""))
+    kept = result.amount_pence
+    same_np = float((kept[:nl] == npl).mean())
+    same_py = float((kept[:pl] == np.array(py)).mean())
+    print(f"agreement with the pipeline's pence: numpy loop {same_np:.4%}, pure Python "
+          f"{same_py:.4%} (the rest differ by a penny where float sums in another order "
+          "move a remainder)\n")
 
-    if not args.quick:
-        child = subprocess.run(
-            [sys.executable, __file__, "--big-child", str(BIG)],
-            capture_output=True, text=True, check=True,
-        )
-        wall, cpu, peak, _, kept = child.stdout.split()
-        print(f"\n{BIG:,} variants x 153 x 5 years (chunked, run_sensitivity + intervals): "
-              f"{float(wall):.1f} s wall, {float(cpu):.1f} s CPU, peak RSS {float(peak):,.0f} MiB "
-              f"(amounts kept for the first {int(kept):,} variants)")
+    table = []
+    for size in cfg["scale_variants"]:
+        table.append(("variants", size, run_child("variants", size, cfg)))
+    for size in cfg["scale_areas"]:
+        table.append(("areas", size, run_child("areas", size, cfg)))
+    print(f"{'variants':>10} {'areas':>7} {'kept':>6} {'exact':>5} {'CPU s':>8} {'wall s':>8} "
+          f"{'ns/cell':>8} {'peak RSS MiB':>12}")
+    for _, _, r in table:
+        cells = r["variants"] * len(YEARS) * r["areas"]
+        r["ns_cell"] = r["cpu"] / cells * 1e9
+        print(f"{r['variants']:>10,} {r['areas']:>7,} {r['kept']:>6,} {r['exact']!s:>5} "
+              f"{r['cpu']:8.2f} {r['wall']:8.2f} {r['ns_cell']:8.1f} {r['peak_mib']:12.0f}")
+
+    from_size = min(1000, max(cfg["scale_variants"]))
+    by_var = [r for kind, s, r in table if kind == "variants" and s >= from_size]
+    by_area = [r for kind, _, r in table if kind == "areas"]
+    flat_v = max(r["ns_cell"] for r in by_var) / min(r["ns_cell"] for r in by_var)
+    flat_a = max(r["ns_cell"] for r in by_area) / min(r["ns_cell"] for r in by_area)
+    big = max((r for kind, _, r in table if kind == "variants"), key=lambda r: r["variants"])
+    print()
+    print(verdict(full <= 3 * bare, f"full floor pipeline within 3x of the numpy bare formula "
+                                    f"({full / bare:.2f}x)"))
+    print(verdict(cpu["(c)"] >= 40 * full, f"pure-Python loop at least 40x slower than the "
+                                           f"pipeline ({cpu['(c)'] / full:.0f}x)"))
+    print(verdict(ceil <= 1.5 * full, f"floor + ceiling within 1.5x of floor only "
+                                      f"({ceil / full:.2f}x)"))
+    print(verdict(big["peak_mib"] < 300, f"{big['variants']:,} variants under 300 MiB peak RSS "
+                                         f"({big['peak_mib']:.0f} MiB)"))
+    print(verdict(flat_v <= 1.5, f"time per variant-row flat from {from_size:,} to "
+                                 f"{big['variants']:,} variants ({flat_v:.2f}x)"))
+    print(verdict(flat_a <= 1.5, f"time per area flat from {by_area[0]['areas']:,} to "
+                                 f"{by_area[-1]['areas']:,} areas ({flat_a:.2f}x)"))
 
 
 if __name__ == "__main__":

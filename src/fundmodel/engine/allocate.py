@@ -16,7 +16,7 @@ import numpy as np
 
 from fundmodel._types import FloatArray, IntArray
 from fundmodel.data.authorities import Authorities
-from fundmodel.engine.damping import apply_damping, damp_without_ceiling
+from fundmodel.engine.damping import damp_with_ceiling, damp_without_ceiling
 from fundmodel.engine.formula import NeedsFormula, check_weights
 from fundmodel.engine.money import largest_remainder, total_in_pence
 from fundmodel.engine.result import Allocation
@@ -167,8 +167,10 @@ def _allocate_rows(
         np.maximum(amounts, zeros, out=amounts)
     elif formula.damping is not None:
         assert base is not None
-        amounts, lam = apply_damping(raw, base, formula.damping.floor, formula.damping.ceiling)
-        np.maximum(amounts, zeros, out=amounts)  # a new array, ours to overwrite
+        ceiling = formula.damping.ceiling
+        assert ceiling is not None
+        amounts, lam = damp_with_ceiling(raw, base, formula.damping.floor, ceiling, work)
+        np.maximum(amounts, zeros, out=amounts)  # a scratch array, ours to overwrite
     else:
         amounts = np.maximum(raw, zeros, out=work.array("amounts", shape))
     amounts *= 100.0

@@ -25,6 +25,8 @@ uncapped gainer can take, :class:`~fundmodel.errors.InfeasibleDampingError` says
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -40,42 +42,78 @@ def apply_damping(
     """Damp ``raw`` (variants x authorities) against ``baseline``; returns amounts and ``lam``.
 
     Totals per row are preserved (up to float rounding; penny rounding comes after).
+    The amounts are a new array, the caller's to keep.
     """
     raw = np.atleast_2d(raw)
     if ceiling is None:
         return damp_without_ceiling(raw, baseline, floor, Scratch(), fresh=True)
+    return damp_with_ceiling(raw, baseline, floor, ceiling, Scratch(), fresh=True)
+
+
+def damp_with_ceiling(
+    raw: FloatArray, baseline: FloatArray, floor: float | None, ceiling: float,
+    scratch: Scratch, *, fresh: bool = False,
+) -> tuple[FloatArray, FloatArray]:
+    """Floor and ceiling, with every (rows x authorities) work array from ``scratch``.
+
+    The same arithmetic as :func:`apply_damping` (identical results); the amounts come
+    back in a scratch array (a new one when ``fresh``), valid until ``scratch`` is next
+    asked for it. Batch callers reuse one ``scratch`` from chunk to chunk, so no chunk
+    allocates (and faults in) fresh memory.
+    """
+    rows = raw.shape
     total = raw.sum(axis=1)
-    gain = raw - baseline
-    zero = np.zeros_like(gain)
-    gains = np.maximum(gain, zero)
+    zero = scratch.zeros(rows)
+    gain = np.subtract(raw, baseline, out=scratch.array("gain", rows))
+    gains = np.maximum(gain, zero, out=scratch.array("gains", rows))  # also the gains d
     available = gains.sum(axis=1)
-    topup = np.maximum(floor * baseline - gain, zero) if floor is not None else None
-    protection = topup.sum(axis=1) if topup is not None else np.zeros_like(total)
+    topup: FloatArray | None = None
+    if floor is not None:
+        topup = np.multiply(baseline, floor, out=scratch.array("topup", rows))
+        np.subtract(topup, gain, out=topup)
+        np.maximum(topup, zero, out=topup)
+        protection = topup.sum(axis=1)
+    else:
+        protection = np.zeros_like(total)
     tol = 1e-9 * np.maximum(total, 1.0)
     _check_floor(floor, protection, available, tol)
     with np.errstate(divide="ignore", invalid="ignore"):
         lam = np.where(available > 0, 1.0 - protection / available, 0.0)
 
-    gainer = gain > 0
-    kept = raw + topup if topup is not None else raw.copy()
-    kept *= ~gainer  # what losers end up with; gainers' cells are zero
+    gainer = np.greater(gain, 0.0, out=scratch.array("gainer", rows, np.bool_))
+    loser = np.logical_not(gainer, out=scratch.array("loser", rows, np.bool_))
+    kept = np.empty(rows) if fresh else scratch.array("kept", rows)
+    if topup is not None:
+        np.add(raw, topup, out=kept)
+    else:
+        kept[...] = raw
+    kept *= loser  # what losers end up with; gainers' cells are zero
     needed = total - kept.sum(axis=1)  # what the gainers must add up to
-    work = np.empty_like(raw)
-    d = gain * gainer
-    high = baseline * (1.0 + ceiling)
+    d = gains  # gain where a gainer, else zero
+    high = np.multiply(baseline, 1.0 + ceiling,
+                       out=scratch.array("high", baseline.shape) if baseline.ndim == 2
+                       else None)
+    breaks = np.subtract(high, baseline, out=scratch.array("breaks", rows))
     with np.errstate(divide="ignore", invalid="ignore"):
-        breaks = np.where(gainer, (high - baseline) / d, np.inf)
+        np.divide(breaks, d, out=breaks)
+    np.copyto(breaks, np.inf, where=loser)
     # a row needs the piecewise solver only if some gainer would pass its ceiling
     binding = np.flatnonzero(lam > breaks.min(axis=1))
     if binding.size:
-        base_rows = np.broadcast_to(baseline, raw.shape)[binding]
+        def sub(name: str, full: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            """The binding rows of ``full`` (all of it, uncopied, when every row binds)."""
+            if binding.size == rows[0]:
+                return np.broadcast_to(full, rows)
+            out = scratch.array(name, (binding.size, rows[1]), full.dtype)
+            return np.take(np.broadcast_to(full, rows), binding, axis=0, out=out)
+
         lam[binding] = _solve_with_ceilings(
-            breaks[binding], base_rows, d[binding], gainer[binding],
-            base_rows * (1.0 + ceiling), needed[binding], tol[binding], lam[binding], ceiling,
-            binding,
+            sub("b_breaks", breaks), sub("b_base", baseline), sub("b_d", d),
+            sub("b_gainer", gainer), sub("b_high", high), needed[binding], tol[binding],
+            lam[binding], ceiling, binding, scratch,
         )
     lam = np.maximum(lam, 0.0)
-    np.multiply(gain, lam[:, None], out=work)
+    work = np.multiply(gain, lam[:, None], out=scratch.array("work", rows))
     work += baseline
     np.minimum(work, high, out=work)
     work *= gainer
@@ -144,6 +182,7 @@ def _solve_with_ceilings(
     lam: FloatArray,
     ceiling: float,
     variants: npt.NDArray[np.intp],
+    scratch: Scratch | None = None,
 ) -> FloatArray:
     """Exact ``lam`` when ceilings bind (``lam`` starts at the uncapped solution).
 
@@ -151,22 +190,30 @@ def _solve_with_ceilings(
     and every gainer whose cap point (``breaks``) lies below it is capped at the solution.
     Cap those, re-solve the linear equation for the rest, and repeat until no further
     gainer passes its cap: at most one round per authority, usually two or three.
+    Work arrays come from ``scratch`` (a fresh one by default).
     """
-    capped = breaks < lam[:, None]
-    for _ in range(breaks.shape[1] + 1):
-        free = gainer & ~capped
-        caps = (high * capped).sum(axis=1)
-        rest = needed - caps - (baseline * free).sum(axis=1)
-        slope = (d * free).sum(axis=1)
+    work = scratch if scratch is not None else Scratch()
+    shape = breaks.shape
+    capped = np.less(breaks, lam[:, None], out=work.array("capped", shape, np.bool_))
+    free = work.array("free", shape, np.bool_)
+    passing = work.array("passing", shape, np.bool_)
+    product = work.array("product", shape)
+    for _ in range(shape[1] + 1):
+        np.logical_not(capped, out=free)
+        free &= gainer
+        caps = np.multiply(high, capped, out=product).sum(axis=1)
+        rest = needed - caps - np.multiply(baseline, free, out=product).sum(axis=1)
+        slope = np.multiply(d, free, out=product).sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             lam = np.where(slope > 0, rest / slope, np.inf)
-        passing = free & (breaks < lam[:, None])
+        np.less(breaks, lam[:, None], out=passing)
+        passing &= free
         if not passing.any():
             break
         capped |= passing
     full = ~np.isfinite(lam)  # every gainer at its ceiling
     if full.any():
-        left = np.where(full, needed - (high * gainer).sum(axis=1), 0.0)
+        left = np.where(full, needed - np.multiply(high, gainer, out=product).sum(axis=1), 0.0)
         if np.any(left > tol):
             row = int(np.flatnonzero(left > tol)[0])
             raise InfeasibleDampingError(

@@ -24,9 +24,13 @@ the baseline and rounded to whole pence summing exactly to its own pot, and equa
 running that variant alone through :func:`fundmodel.allocate` (tested to the penny).
 
 Each input draws from its own random stream: the distribution's ``seed`` if it has one,
-else one derived from the spec's ``seed`` and the input's name. So results depend only on
-the seeds (not on ``chunk_size``), and changing one input's distribution leaves the
-others' draws unchanged.
+else one derived from the spec's ``seed`` and the input's name. The streams are read
+chunk by chunk (:class:`DrawStream`) and give the same numbers however they are split,
+so results depend only on the seeds (not on ``chunk_size``), changing one input's
+distribution leaves the others' draws unchanged, and memory does not grow with the
+number of variants: a run keeps at most a bounded reservoir of variants' amounts (every
+variant while they fit in 64 MiB, for exact percentiles) and counts the rest into
+streaming histograms (:class:`WindowSketch`) whose error bounds the result reports.
 
 >>> from fundmodel.testing import formula_for, synthetic_authorities
 >>> la = synthetic_authorities([[100.0, 50.0], [200.0, 30.0], [700.0, 20.0]])
@@ -54,26 +58,28 @@ from fundmodel.analysis.uncertainty.distributions import (
 )
 from fundmodel.analysis.uncertainty.draws import (
     Draws,
+    DrawStream,
     central_inputs,
     draw_inputs,
 )
-from fundmodel.analysis.uncertainty.ranks import (
-    percentile_index,
-    ranks_descending,
-)
+from fundmodel.analysis.uncertainty.ranks import ranks_descending
 from fundmodel.analysis.uncertainty.result import (
     SensitivityResult,
     run_sensitivity,
 )
+from fundmodel.analysis.uncertainty.sketch import WindowSketch, percentile_index
 from fundmodel.analysis.uncertainty.spec import (
     DEFAULT_KEEP,
+    EXACT_BYTES,
     SensitivitySpec,
 )
 
 __all__ = [
     "DEFAULT_KEEP",
+    "EXACT_BYTES",
     "DirichletWeights",
     "Distribution",
+    "DrawStream",
     "Draws",
     "Fixed",
     "LogNormal",
@@ -82,6 +88,7 @@ __all__ = [
     "SensitivitySpec",
     "Triangular",
     "Uniform",
+    "WindowSketch",
     "central_inputs",
     "draw_inputs",
     "interval_chart_data",

@@ -18,13 +18,14 @@ from fundmodel.errors import InfeasibleDampingError
 
 if TYPE_CHECKING:
     from fundmodel.data.authorities import Authorities
-from fundmodel.analysis.uncertainty.draws import Draws, central_inputs, draw_inputs
+from fundmodel.analysis.uncertainty.draws import Draws, DrawStream, central_inputs, concat, take
 from fundmodel.analysis.uncertainty.ranks import (
+    CHUNK_CELLS,
     _Accumulator,
-    _hist_percentiles,
-    _sorted_positions,
     ranks_descending,
+    year_percentiles,
 )
+from fundmodel.analysis.uncertainty.sketch import WindowSketch
 from fundmodel.analysis.uncertainty.spec import SensitivitySpec
 
 
@@ -33,8 +34,11 @@ from fundmodel.analysis.uncertainty.spec import SensitivitySpec
 class SensitivityResult:
     """Output of :func:`run_sensitivity`: central run, kept amounts and running counts.
 
-    ``amount_pence`` has shape (kept variants, years, councils); ``rank_hist[y, i, r]``
-    counts variants in which council ``i`` ranked ``r + 1`` in year ``y``.
+    ``amount_pence`` has shape (kept variants, years, councils) and ``draws`` holds those
+    variants' inputs; for up to 256 areas ``rank_hist[y, i, r]`` counts variants in which
+    council ``i`` ranked ``r + 1`` in year ``y`` (``None`` for more areas, whose rank
+    percentiles come from ``rank_sketch`` or, when every variant is kept, from the amounts).
+    ``amount_sketch`` is the streaming histogram of amounts when not every variant is kept.
     """
 
     spec: SensitivitySpec
@@ -44,12 +48,14 @@ class SensitivityResult:
     central_gain_scale: FloatArray | None
     amount_pence: IntArray
     gain_scale: FloatArray | None
-    rank_hist: IntArray
+    rank_hist: IntArray | None
     above_central: IntArray
     gains: IntArray | None
     compare_pence: FloatArray | None
     dev_sum: FloatArray
     dev_sumsq: FloatArray
+    amount_sketch: WindowSketch | None = None
+    rank_sketch: WindowSketch | None = None
     version: str = __version__
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
@@ -81,11 +87,22 @@ class SensitivityResult:
         return pd.Series(self.central_pence[y] / 100.0, index=self.authorities.codes,
                          name=self.label)
 
+    @property
+    def exact(self) -> bool:
+        """Every percentile is exact (every variant's amounts were kept, or, for ranks,
+        counted); else the columns ``amount_error`` / ``rank_error`` bound the error."""
+        kept_all = self.amount_pence.shape[0] == self.n_variants
+        return kept_all or (self.amount_sketch is None and self.rank_sketch is None)
+
     def intervals(self, year: str | int | None = None) -> pd.DataFrame:
         """Per council for one year (the last by default): the central amount and rank,
         the low / median / high percentiles of amount (pounds) and rank (1 = largest),
         mean and sd of amount, the probability of more than the central amount, and the
         probability of gaining against the baseline (when there is one).
+
+        When percentiles come from the streaming histogram (see :attr:`exact`), the
+        columns ``amount_error`` (pounds) and ``rank_error`` give, per council, the most
+        that any of its three percentiles can differ from the exact percentile.
         """
         y = self._year(year)
         key = f"intervals:{y}"
@@ -93,8 +110,10 @@ class SensitivityResult:
             return self._cache[key].copy()
         low, high = self.spec.interval
         la = self.authorities
-        amounts = _sorted_positions(self.amount_pence[:, y, :], (low, 50, high)) / 100.0
-        ranks = _hist_percentiles(self.rank_hist[y], (low, 50, high))
+        pence, ranks, amount_err, rank_err = year_percentiles(
+            self.amount_pence[:, y, :], self.n_variants, (low, 50, high), self.rank_hist,
+            self.amount_sketch, self.rank_sketch, y)
+        amounts = pence / 100.0
         n = self.n_variants
         mean_dev = self.dev_sum[y] / n
         var = np.maximum(self.dev_sumsq[y] / n - mean_dev**2, 0.0) * n / max(n - 1, 1)
@@ -112,6 +131,10 @@ class SensitivityResult:
         if self.gains is not None and self.compare_pence is not None:
             frame["baseline"] = self.compare_pence[y] / 100.0
             frame["p_gain"] = self.gains[y] / n
+        if amount_err is not None:
+            frame["amount_error"] = amount_err / 100.0
+        if rank_err is not None:
+            frame["rank_error"] = rank_err
         self._cache[key] = frame
         return frame.copy()
 
@@ -206,8 +229,17 @@ class SensitivityResult:
                          f"{never}")
         kept = self.amount_pence.shape[0]
         if kept < self.n_variants:
-            lines.append(f"  amount percentiles from the first {kept:,} variants; ranks and "
-                         "probabilities from all")
+            lines.append(f"  amounts kept for the first {kept:,} variants (drivers use these); "
+                         "probabilities, means and sds from all")
+        if "amount_error" in table:
+            lines.append(
+                f"  APPROXIMATE percentiles of amount from a streaming histogram of all "
+                f"{self.n_variants:,} variants: each within "
+                f"{format_gbp(float(table['amount_error'].max()), 'auto')} of the exact one "
+                "(column amount_error)")
+        if "rank_error" in table:
+            lines.append(f"  APPROXIMATE rank percentiles: each within "
+                         f"{int(table['rank_error'].max())} places (column rank_error)")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -293,53 +325,58 @@ def run_sensitivity(
 
         compare = Measure(column=spec.compare_to).values(la, purpose="comparison baseline")
 
-    def rows_baseline(factor: FloatArray) -> FloatArray | None:
-        if base is None or spec.baseline_path == "fixed":
-            return base
-        return base[None, :] * factor.reshape(-1)[:, None]
-
     scratch = Scratch()  # work arrays reused from chunk to chunk
 
     def compute(draws: Draws) -> tuple[IntArray, FloatArray | None]:
         c = draws.weights.shape[0]
         _, shares, _ = _need_shares(draws.weights, x, aca)
-        _, pence, lam = _allocate_rows(
-            formula, np.repeat(shares, years, axis=0), draws.pot_pence.reshape(-1),
-            rows_baseline(draws.growth_factor), tiebreak, scratch,
-        )
+        rows = scratch.array("variant_rows", (c * years, la.n))
+        rows.reshape(c, years, la.n)[...] = shares[:, None, :]
+        baseline = base
+        if base is not None and spec.baseline_path != "fixed":
+            baseline = np.multiply(base[None, :], draws.growth_factor.reshape(-1)[:, None],
+                                   out=scratch.array("baseline_rows", (c * years, la.n)))
+        out = scratch.array("pence_rows", (c * years, la.n), np.int64)
+        _, pence, lam = _allocate_rows(formula, rows, draws.pot_pence.reshape(-1), baseline,
+                                       tiebreak, scratch, out)
         return pence.reshape(c, years, la.n), lam
 
     central = central_inputs(spec)
     try:
         central_pence, central_lam = compute(central)
+        central_pence = central_pence.copy()
     except InfeasibleDampingError as exc:
         raise _name_row(exc, 0, spec.years, "central run") from None
     with_pot = spec.baseline_path == "with_pot"
     compare_pence = None if compare is None else np.tile(compare * 100.0, (years, 1))
 
-    draws = draw_inputs(spec)
-    keep = min(spec.keep_variants, spec.n_variants)
-    acc = _Accumulator(years, la.n, central_pence[0], compare_pence, keep)
-    step = max(spec.chunk_size // years, 1)
+    stream = DrawStream(spec)
+    keep = spec.kept_variants(la.n)
+    low, high = spec.interval
+    acc = _Accumulator(years, la.n, central_pence[0], compare_pence, keep, spec.n_variants,
+                       (low, 50, high))
+    kept_draws: list[Draws] = []
+    step = max(min(spec.chunk_size, CHUNK_CELLS // la.n) // years, 1)
     for start in range(0, spec.n_variants, step):
-        part = slice(start, start + step)
+        draws = stream.next(min(step, spec.n_variants - start))
+        if start < keep:
+            kept_draws.append(take(draws, slice(0, keep - start)))
         try:
-            pence, lam = compute(
-                Draws(draws.weights[part], draws.pot_pence[part], draws.growth_factor[part])
-            )
+            pence, lam = compute(draws)
         except InfeasibleDampingError as exc:
             raise _name_row(exc, start, spec.years) from None
-        acc.add(start, pence, lam, draws.growth_factor[part] if with_pot else None)
+        acc.add(start, pence, lam, draws.growth_factor if with_pot else None)
 
     return SensitivityResult(
         spec=spec,
         authorities=la,
-        draws=draws,
+        draws=concat(kept_draws),
         central_pence=central_pence[0],
         central_gain_scale=central_lam,
         amount_pence=acc.amounts,
         gain_scale=acc.gain_scale,
-        rank_hist=acc.rank_hist.reshape(years, la.n, la.n),
+        rank_hist=None if acc.rank_hist is None
+        else acc.rank_hist.counts[:, 1:-1].reshape(years, la.n, la.n),
         above_central=acc.above_central,
         gains=acc.gains,
         compare_pence=None if compare_pence is None else (
@@ -347,4 +384,6 @@ def run_sensitivity(
         ),
         dev_sum=acc.dev_sum,
         dev_sumsq=acc.dev_sumsq,
+        amount_sketch=acc.amount_sketch,
+        rank_sketch=acc.rank_sketch,
     )

@@ -18,8 +18,13 @@ if TYPE_CHECKING:
 from fundmodel.analysis.uncertainty.distributions import DirichletWeights, Distribution, Fixed
 
 # ------------------------------------------------------------------ the spec
-DEFAULT_KEEP = 100_000
-"""Variants whose full amounts are kept (amount percentiles use these; see SensitivitySpec)."""
+DEFAULT_KEEP = 1_000
+"""Variants whose full amounts are kept when a run is too big to keep them all (the pilot
+of the streaming percentiles, and what :meth:`SensitivityResult.drivers` reruns)."""
+
+EXACT_BYTES = 64 * 2**20
+"""By default a run keeps every variant's amounts (exact percentiles) while they fit in
+this many bytes: about 10,900 variants x 153 councils x 5 years."""
 
 
 class SensitivitySpec(FrozenModel):
@@ -32,10 +37,19 @@ class SensitivitySpec(FrozenModel):
 
     ``chunk_size`` (rows, i.e. variant-year pairs, per chunk; whole variants, at least one)
     bounds memory and does not change results. The default keeps each chunk's arrays
-    small enough to stay in a core's cache, which is faster than bigger chunks.
-    Rank percentiles, probabilities and means use every variant; amount percentiles use
-    the first ``keep_variants`` (all of them unless you run more than that), because
-    exact percentiles need every amount held in memory.
+    small enough to stay in a core's cache, which is faster than bigger chunks; chunks
+    are never more than 100,000 cells (rows x areas), whatever the number of areas.
+
+    ``keep_variants`` is how many variants' full amounts are kept (the reservoir; the
+    first ones, a random sample since variants are independent). By default (``None``)
+    every variant is kept while their amounts fit in 64 MiB (:data:`EXACT_BYTES`), and
+    otherwise the first :data:`DEFAULT_KEEP` (fewer if even those do not fit). When every
+    variant is kept, percentiles are exact. When not, probabilities, means and sds are
+    still exact over every variant, and so are rank percentiles for up to 256 areas;
+    amount percentiles (and rank percentiles for more areas) come from a streaming
+    histogram whose window the kept variants set, and the result reports each one's
+    error bound (``amount_error``, ``rank_error`` in :meth:`SensitivityResult.intervals`).
+    Memory then does not depend on the number of variants.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -53,7 +67,7 @@ class SensitivitySpec(FrozenModel):
     n_variants: int = Field(default=1000, ge=1, le=100_000_000)
     seed: int = Field(default=0, ge=0)
     chunk_size: int = Field(default=640, ge=1)
-    keep_variants: int = Field(default=DEFAULT_KEEP, ge=1)
+    keep_variants: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> SensitivitySpec:
@@ -88,6 +102,22 @@ class SensitivitySpec(FrozenModel):
                              f"got {self.interval}")
         total_in_pence(self.total.in_pounds())
         return self
+
+    def kept_variants(self, areas: int) -> int:
+        """Variants whose amounts a run over ``areas`` areas keeps (see ``keep_variants``).
+
+        >>> from fundmodel.testing import formula_for
+        >>> s = SensitivitySpec(formula=formula_for([1.0]), total=1, years=("a",) * 1,
+        ...                     n_variants=1_000_000)
+        >>> s.kept_variants(153), s.model_copy(update={"n_variants": 5000}).kept_variants(153)
+        (1000, 5000)
+        """
+        if self.keep_variants is not None:
+            return min(self.keep_variants, self.n_variants)
+        per_variant = 8 * len(self.years) * max(areas, 1)
+        if self.n_variants * per_variant <= EXACT_BYTES:
+            return self.n_variants
+        return max(1, min(DEFAULT_KEEP, EXACT_BYTES // per_variant, self.n_variants))
 
     def inputs(self) -> list[str]:
         """Names of the uncertain inputs, in a fixed order (each has its own stream)."""
