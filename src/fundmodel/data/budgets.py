@@ -97,8 +97,9 @@ def line_key(text: str) -> str:
     for line in BUDGET_LINES.values():
         if line.ra_line == text:
             return line.key
+    numbers = ", ".join(b.ra_line for b in BUDGET_LINES.values())
     raise DataError(f"unknown budget line {text!r}; use a key ({', '.join(sorted(BUDGET_LINES))})"
-                    f" or an RA line number ({', '.join(b.ra_line for b in BUDGET_LINES.values())})")
+                    f" or an RA line number ({numbers})")
 
 
 def budget_periods(budgets: pd.DataFrame) -> tuple[str, ...]:

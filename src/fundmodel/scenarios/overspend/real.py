@@ -35,8 +35,6 @@ from fundmodel.scenarios.overspend.measures import ENGLAND_CODE, overspend_pct
 if TYPE_CHECKING:
     from fundmodel.data.authorities import Authorities
 from fundmodel.scenarios.overspend.model import (
-    LGA_AVERAGE_OVERSPEND,
-    OVERSPEND_PARAMETERS,
     OverspendScenario,
     RevenueBudgets,
 )
