@@ -53,7 +53,10 @@ def councils(spend: list[float | None], extra: dict[str, list[float]] | None = N
 
 
 def run(la: Authorities, **kwargs: object) -> RCCResult:
-    return RCCScenario.model_validate({"header": HEADER, **kwargs}).run(la)
+    """The assumed-budget model (budget_source: assumed, chosen explicitly: the default is
+    the RA data), on hand-made councils."""
+    return RCCScenario.model_validate({"header": HEADER, "budget_source": "assumed",
+                                       **kwargs}).run(la)
 
 
 # ---- membership ------------------------------------------------------------------------
@@ -243,10 +246,10 @@ def test_user_supplied_spend_fills_a_gap_and_is_recorded() -> None:
         run(la, membership={"rccs": {"P": CODES[:2]}}, spend_values={"E06900009": 1.0})
 
 
-def test_real_data_refuses_missing_spend_then_excludes_wandsworth_and_middlesbrough() -> None:
+def test_assumed_budgets_refuse_missing_spend_then_exclude_wandsworth_and_middlesbrough() -> None:
     with pytest.raises(DataError, match=r"Middlesbrough.*Wandsworth"):
-        RCCScenario(header=HEADER).run()
-    res = RCCScenario(header=HEADER, missing_spend="exclude").run()
+        RCCScenario(header=HEADER, budget_source="assumed").run()
+    res = RCCScenario(header=HEADER, budget_source="assumed", missing_spend="exclude").run()
     assert sorted(res.excluded["name"]) == ["Middlesbrough", "Wandsworth"]
     n = res.national()
     # DATA_MAP cross-check: £8,955m over 151 councils, in line with gov.uk's "about £9bn"
@@ -273,11 +276,15 @@ def test_scenario_validation_names_the_field() -> None:
     with pytest.raises(ScenarioError, match="scale_savings"):
         load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\nscale_savings: 1.5\n")
     with pytest.raises(ScenarioError, match="overspend_rate"):
-        load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\noverspend_rate: -1\n")
+        load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\nbudget_source: assumed\n"
+                           "overspend_rate: -1\n")
 
 
 def test_parameters_are_sourced_and_default_is_lga_14_2() -> None:
-    assert OVERSPEND_ALTERNATIVES[0].value == 0.142
+    # one record of the LGA's 14.2% (overspend.yaml), flagged an assumption where applied
+    lga = OVERSPEND_ALTERNATIVES[0]
+    assert (lga.value, lga.unit.name, lga.assumption) == (14.2, "PERCENT", True)
+    assert RCCScenario(header=HEADER, budget_source="assumed").overspend == pytest.approx(0.142)
     assert [p.value for p in OVERSPEND_ALTERNATIVES[1:]] == [0.16, 0.14, 0.091]
     for p in RCC_PARAMETERS:
         assert p.source.publisher and p.label and p.note
