@@ -50,11 +50,11 @@ ONS code). Councils outside any RCC ("standalone") commission as now.
 
 from __future__ import annotations
 
-from fundmodel.scenarios.rcc.real import RCC_LINE, RealBudgets, real_budgets
 from fundmodel.scenarios.rcc.membership import (
     STANDALONE,
     Membership,
 )
+from fundmodel.scenarios.rcc.real import RCC_LINE, RealBudgets, real_budgets
 from fundmodel.scenarios.rcc.result import (
     RCCResult,
     hhi,
@@ -79,8 +79,8 @@ __all__ = [
     "LGA_PLACEMENTS_2022_23",
     "LGA_PLACEMENTS_2023_24",
     "NAO_CHILDREN_IN_CARE_2018_19",
-    "RCC_LINE",
     "OVERSPEND_ALTERNATIVES",
+    "RCC_LINE",
     "RCC_PARAMETERS",
     "REVIEWED",
     "SCALE_SAVINGS_NOT_EVIDENCED",
