@@ -4,12 +4,14 @@ vs non-statutory, safeguarding vs non-safeguarding.
 Data: the embedded section 251 outturn (gross, GBP cash, 2016-17 to 2024-25, seven service
 lines), the same lines from 2008-09 (``dataset="s251_history"``: DfE's per-year tables to
 2015-16 joined to LAIT, :mod:`~fundmodel.scenarios.spending.history`) and RO3 (net, 2022-23
-to 2024-25) series. Real terms use HM Treasury's GDP deflator (March 2026) by default. A :class:`Taxonomy` maps every service line
-of a dataset to a category, each line with its reason and source; three ship with fundmodel
-(:func:`shipped_taxonomies`) and users write their own in YAML (:func:`load_taxonomy`).
+to 2024-25) series. Real terms use HM Treasury's GDP deflator (March 2026) by default.
+A :class:`Taxonomy` maps every service line of a dataset to a category, each line with its
+reason and source; three ship with fundmodel (:func:`shipped_taxonomies`) and users write
+their own in YAML (:func:`load_taxonomy`).
 :func:`analyse_spending` pivots the series to lines x councils x years arrays once and returns
 a :class:`SpendingAnalysis`: spend and shares by category, real terms (the GDP deflator,
-or a :class:`Deflator` you pass), per child aged 0-17, growth, councils ranked by the change in the focus share,
+or a :class:`Deflator` you pass), per child aged 0-17, growth, councils ranked by the change
+in the focus share,
 national and regional aggregates (which reproduce the England totals DfE publishes),
 demand per 10,000 children beside spend, simple spend/demand elasticities, and the cost of
 reaching a target share (:meth:`SpendingAnalysis.target_check`).

@@ -110,6 +110,6 @@ def _flag_notes(used: pd.DataFrame, swaps: pd.DataFrame | None) -> tuple[str, ..
                      f".flags): {named}" + ("; ..." if len(used) > 5 else ""))
     if swaps is not None:
         notes.append(f"substitute_ro3 rule applied to {len(swaps)} council-year(s): " + "; ".join(
-            f"{r.code} {r.period} {r.line} {r.s251 / 1e6:.1f}m (s251, gross) -> "
-            f"{r.ro3 / 1e6:.1f}m (RO3, net)" for r in swaps.itertuples()))
+            f"{r.code} {r.period} {r.line} {float(str(r.s251)) / 1e6:.1f}m (s251, gross) -> "
+            f"{float(str(r.ro3)) / 1e6:.1f}m (RO3, net)" for r in swaps.itertuples()))
     return tuple(notes)

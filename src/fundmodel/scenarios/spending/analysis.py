@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from fundmodel._types import FloatArray
+from fundmodel._types import BoolArray, FloatArray
 from fundmodel._version import __version__
 from fundmodel.engine.money import format_gbp
 from fundmodel.engine.years import Deflator
@@ -207,7 +207,7 @@ class SpendingAnalysis:
         focus share, per child, and real terms. These sums reproduce DfE's England rows."""
         lines = self.lines
         values = self.agg_values  # lines x entities x periods
-        present = ~np.isnan(values)
+        present: BoolArray = ~np.isnan(values)
         summed = np.nan_to_num(values)
         regions = np.array(sorted(set(self.agg_regions.tolist())))
         group = np.searchsorted(regions, self.agg_regions)
@@ -222,9 +222,12 @@ class SpendingAnalysis:
         kids = np.einsum("ae,et->at", one_hot, kids_ok)
         _, matrix = self.taxonomy.matrix(LINE_DATASET[self.dataset])
         # a line with no figure anywhere in a year (not in that year's layout) is a gap
-        line_sums = np.where(present.any(axis=1)[None, :, :], line_sums, np.nan)
+        in_layout: BoolArray = np.asarray(present.any(axis=1))
+        line_sums = np.where(in_layout[None, :, :], line_sums, np.nan)
         cats = np.einsum("cl,alt->act", matrix, np.nan_to_num(line_sums))
-        cats[np.einsum("cl,alt->act", matrix, np.isnan(line_sums).astype(float)) > 0] = np.nan
+        gaps: BoolArray = np.asarray(
+            np.einsum("cl,alt->act", matrix, np.isnan(line_sums).astype(float)) > 0)
+        cats[gaps] = np.nan
         total = cats.sum(axis=1)
         a, t = total.shape
         frame = pd.DataFrame({"area": np.repeat(area_names, t),

@@ -92,9 +92,9 @@ def s251_history_frame() -> pd.DataFrame:
 
 @cache
 def successors() -> dict[str, tuple[str, ...]]:
-    """Predecessor code -> successor codes over which its area is exactly covered: the
-    2019-2023 reorganisations plus the 2009 ones (Bedfordshire, Cheshire), from
-    ``comparable_areas.csv`` (exact unions only; BCP counts only with the new Dorset).
+    """Predecessor code -> the successor codes that took over its area: the 2019-2023
+    reorganisations (``REORGANISED``), plus the 2009 ones (Bedfordshire, Cheshire) from
+    ``comparable_areas.csv`` exact unions.
 
     >>> successors()["E10000001"]
     ('E06000055', 'E06000056')
@@ -107,7 +107,7 @@ def successors() -> dict[str, tuple[str, ...]]:
     for _, area in areas.groupby("area_id"):
         after = tuple(sorted(area.loc[area["role"] == "successor", "code"]))
         for code in area.loc[area["role"] == "predecessor", "code"]:
-            out[str(code)] = after
+            out.setdefault(str(code), after)
     return out
 
 
@@ -130,7 +130,7 @@ def gdp_deflator(base_year: str = "2024-25") -> Deflator:
     rows = load_deflator()
     points = tuple(
         DeflatorPoint(year=str(r.fiscal_year), index=Parameter(
-            value=float(r.gdp_deflator), unit=Unit.SCORE,
+            value=float(str(r.gdp_deflator)), unit=Unit.SCORE,
             label=f"GDP deflator {r.fiscal_year}" + (" (forecast)" if r.is_forecast else ""),
             source=source,
             note="2024-25 = 100; " + ("an OBR-based forecast" if r.is_forecast else "outturn"),

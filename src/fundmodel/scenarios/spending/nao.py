@@ -92,7 +92,7 @@ def nao_comparison(analysis: SpendingAnalysis) -> pd.DataFrame:
     rows = []
     for p, period in ((NAO_PREVENTIVE_SHARE_2010_11, "2010-11"),
                       (NAO_PREVENTIVE_SHARE_2017_18, "2017-18")):
-        computed = (100.0 * float(series.loc[period, "focus_share"])
+        computed = (100.0 * float(str(series.loc[period, "focus_share"]))
                     if period in series.index else np.nan)
         rows.append({"period": period, "published_pct": p.value, "computed_pct": computed,
                      "difference_pp": computed - p.value, "source": p.source.cite(),

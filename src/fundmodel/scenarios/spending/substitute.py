@@ -39,14 +39,17 @@ def substitution_table(codes: Iterable[str], periods: tuple[str, ...]) -> pd.Dat
     both = flags.groupby(["code", "period"])["check"].agg(set)
     both = both[both.map(lambda c: {"year_on_year", f"source_agreement:{SUBSTITUTE}"} <= c)]
     s = load_series()
-    s = s[s["measure"].isin([LINE, SUBSTITUTE])].set_index(["code", "period", "measure"])["value"]
+    s = s[s["measure"].isin([LINE, SUBSTITUTE])]
+    value: dict[tuple[str, str, str], float] = {
+        (str(c), str(p), str(m)): float(v)
+        for c, p, m, v in zip(s["code"], s["period"], s["measure"], s["value"], strict=True)}
     rows = []
     for code, period in both.index:  # a handful of council-years
-        ro3 = s.get((code, period, SUBSTITUTE), np.nan)
+        ro3 = value.get((code, period, SUBSTITUTE), np.nan)
         if np.isnan(ro3):
             continue
         rows.append({"code": code, "period": period, "line": LINE,
-                     "s251": s.get((code, period, LINE), np.nan), "ro3": float(ro3),
+                     "s251": value.get((code, period, LINE), np.nan), "ro3": ro3,
                      "reason": "flagged year_on_year and source_agreement:ro3_lac_net; RO3 "
                                "(net) used instead of s251 (gross) under substitute_ro3"})
     return pd.DataFrame(rows, columns=["code", "period", "line", "s251", "ro3", "reason"])
@@ -61,5 +64,6 @@ def apply_substitutions(values: FloatArray, lines: tuple[str, ...], codes: Itera
     position = {c: i for i, c in enumerate(codes)}
     for r in table.itertuples():  # a handful
         if r.code in position and r.period in periods:
-            out[lines.index(LINE), position[str(r.code)], periods.index(str(r.period))] = r.ro3
+            out[lines.index(LINE), position[str(r.code)],
+                periods.index(str(r.period))] = float(str(r.ro3))
     return out
