@@ -45,8 +45,9 @@ from fundmodel.presets import (
     family_help_ask,
 )
 from fundmodel.report import charts, spending_charts
+from fundmodel.scenarios.overspend import published_comparison, real_overspend
 from fundmodel.scenarios.rcc import RCCScenario
-from fundmodel.scenarios.spending import analyse_spending
+from fundmodel.scenarios.spending import JOIN_YEAR, analyse_spending, nao_comparison
 
 STEPS = 9
 SENSITIVITY_VARIANTS = 5_000
@@ -105,11 +106,12 @@ def write_brief(out: Path, *, progress: bool = True) -> list[Path]:
     _cost_of_duties(pack, la)
     pack.announce("phasing the investment asks")
     _phasing(pack)
-    pack.announce("pooling placement budgets in about 20 RCCs")
+    pack.announce("pooling real 2023-24 looked-after budgets in about 20 RCCs")
+    _overspend(pack)
     _pooling(pack)
     pack.announce(f"testing the assumed weights ({SENSITIVITY_VARIANTS:,} variants)")
     _sensitivity(pack, la, result)
-    pack.announce("the balance of spending: preventive share since 2016-17")
+    pack.announce("the balance of spending: preventive share since 2010-11")
     _prevention(pack)
     pack.announce("writing summary.md")
     summary = _summary(pack, result)
@@ -233,28 +235,52 @@ def _phasing(pack: _Pack) -> None:
         "(reported, not rescaled).")
 
 
+def _overspend(pack: _Pack) -> None:
+    result = real_overspend().run()
+    nat = result.national_frame().iloc[0]
+    claims = published_comparison().set_index("record")
+    lga = claims.loc["lga_average_overspend"]
+    pack.lines.append(
+        f"- Real overspends ({nat['period']}, budget_source=data: RA net budget line 330 against "
+        f"RO3 net outturn): {int(nat['overspending'])} of {int(nat['councils'])} councils "
+        f"overspent, by {format_gbp(float(nat['overspend']))} in total, "
+        f"{float(nat['overspend_pct']):.1f}% of their budgets (the LGA reports "
+        f"{float(lga['value']):g}% a year on average over 2022-23 to 2024-25); "
+        f"{result.authorities.n - int(nat['councils'])} councils lack a budget or an outturn "
+        "and are left out (named in `published_comparison()`).")
+
+
 def _pooling(pack: _Pack) -> None:
     scenario = RCCScenario.model_validate({
-        "header": {"title": "About 20 RCCs pooling placement budgets",
-                   "assumes": "fundmodel's 20-group membership (an assumption); budgets = "
-                              "spend / 1.142 (LGA 14.2% average overspend); no scale savings"},
-        "membership": "rcc20", "missing_spend": "exclude"})
+        "header": {"title": "About 20 RCCs pooling real 2023-24 looked-after budgets",
+                   "assumes": "fundmodel's 20-group membership (an assumption); budgets and "
+                              "spend are the RA and RO3 2023-24 looked-after figures (data); "
+                              "no scale savings (assumed)"},
+        "membership": "rcc20"})
     result = scenario.run()
     national = result.national()
-    rate = scenario.overspend_rate
-    sources = [*cite_columns(["s251_lac_2024_25"]), f"overspend rate: {rate.source.cite()}",
-               "RCC membership: fundmodel assumption (no list is published)"]
+    rf = result.rcc_frame()
+    sources = [result.budget_origin, *result.notes[:3],
+               "RCC membership: fundmodel assumption (no list is published)",
+               f"left out (no budget or outturn, or negative): {', '.join(result.excluded['name'])}"]
+    short = national["spending_power_shortfall"]
+    pct = 100 * short / national["member_spend"]
     pack.chart("07_rcc_pooling", charts.pooling_data(result),
                lambda d: charts.plot_pooling(
                    d, sources=sources,
-                   assumption=f"Budgets = actual spend / {1 + scenario.overspend:.3f}."))
-    short = national["spending_power_shortfall"]
+                   assumption="Budgets and spend: RA and RO3 2023-24 (data). ASSUMED: the "
+                              "20-group membership; no price reduction from scale.",
+                   title=f"Real 2023-24 budgets would leave about 20 RCCs (membership "
+                         f"assumed) {format_gbp(short)} ({pct:.1f}%) short"))
     pack.lines.append(
-        f"- Pooling designated placement budgets into about 20 RCCs: budgets of "
-        f"{format_gbp(national['pooled_budget'], 'bn', 2)} against actual spend of "
-        f"{format_gbp(national['member_spend'], 'bn', 2)}, a shortfall of "
-        f"{format_gbp(short)} ({100 * short / national['member_spend']:.1f}%), which scale "
-        f"savings would have to close (assumed 0: not evidenced).")
+        f"- Pooling real 2023-24 looked-after budgets (RA line 313) into about 20 RCCs "
+        f"(membership assumed): budgets of {format_gbp(national['pooled_budget'], 'bn', 2)} "
+        f"against RO3 outturn of {format_gbp(national['member_spend'], 'bn', 2)}, a shortfall "
+        f"of {format_gbp(short)} ({pct:.1f}%); RCCs range from "
+        f"{format_gbp(float(rf['shortfall'].min()))} to {format_gbp(float(rf['shortfall'].max()))}"
+        f" ({float(rf['shortfall_pct_of_spend'].min()):.1f}% to "
+        f"{float(rf['shortfall_pct_of_spend'].max()):.1f}% of spend), which scale savings would "
+        f"have to close (assumed 0: not evidenced); {len(result.excluded)} councils left out.")
 
 
 def _sensitivity(pack: _Pack, la: Authorities, result: Allocation) -> None:
@@ -280,21 +306,29 @@ def _sensitivity(pack: _Pack, la: Authorities, result: Allocation) -> None:
 
 
 def _prevention(pack: _Pack) -> None:
-    analysis = analyse_spending("prevention")
-    sources = spending_charts.spending_sources(analysis)
+    analysis = analyse_spending("prevention", dataset="s251_history")
+    sources = [*spending_charts.spending_sources(analysis),
+               f"to {JOIN_YEAR[:4]}: DfE section 251 outturn Table A1 per-year files "
+               "(history.csv, lines grouped by history_lines.csv)"]
     pack.chart("09_preventive_share_change", spending_charts.change_map_data(analysis),
                lambda d: spending_charts.plot_change_map(d, sources=sources))
     aggregates = analysis.aggregates()
     england = aggregates[aggregates["area"] == "England"].set_index("period")["focus_share"]
+    england = england.dropna()
     change = analysis.share_change()
     fell = int((change["change_pp"] < 0).sum())
     known = int(change["change_pp"].notna().sum())
     first, last = england.index[0], england.index[-1]
+    nao = nao_comparison(analysis).set_index("period")
     pack.lines.append(
         f"- The preventive share of children's services spending (family support, Sure Start, "
         f"young people's services; s251 gross) fell in England from "
         f"{100 * england.iloc[0]:.1f}% ({first}) to {100 * england.iloc[-1]:.1f}% ({last}), "
-        f"and fell in {fell} of the {known} councils with both years.")
+        f"and fell in {fell} of the {known} councils with both years. The NAO's "
+        f"{nao.loc['2010-11', 'published_pct']:g}% (2010-11) and "
+        f"{nao.loc['2017-18', 'published_pct']:g}% (2017-18) compare with "
+        f"{nao.loc['2010-11', 'computed_pct']:.1f}% and {nao.loc['2017-18', 'computed_pct']:.1f}% "
+        "here: the NAO's line set is not published (differences: `nao_comparison()`).")
 
 
 def _summary(pack: _Pack, result: Allocation) -> str:
@@ -314,8 +348,9 @@ def _summary(pack: _Pack, result: Allocation) -> str:
         "- Children Act formula weights are fundmodel's assumptions: Children England named "
         "three factors but published no weights. Projected population (trend to 2029) and "
         "disability (EHC plan rate x children) are proxies.",
-        "- RCC membership (20 groups) and budgets (spend / 1.142) are assumptions, stated on "
-        "the chart.",
+        "- RCC membership (20 groups) and the absence of scale savings are assumptions, "
+        "stated on the chart; RCC budgets and the overspends are 2023-24 data (RA budgets "
+        "against RO3 outturn).",
         "",
         "## Sources",
         "",
