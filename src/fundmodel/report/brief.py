@@ -260,9 +260,10 @@ def _pooling(pack: _Pack) -> None:
     result = scenario.run()
     national = result.national()
     rf = result.rcc_frame()
+    left_out = ", ".join(result.excluded["name"])
     sources = [result.budget_origin, *result.notes[:3],
                "RCC membership: fundmodel assumption (no list is published)",
-               f"left out (no budget or outturn, or negative): {', '.join(result.excluded['name'])}"]
+               f"left out (no budget or outturn, or negative): {left_out}"]
     short = national["spending_power_shortfall"]
     pct = 100 * short / national["member_spend"]
     pack.chart("07_rcc_pooling", charts.pooling_data(result),

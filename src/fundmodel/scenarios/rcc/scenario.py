@@ -165,14 +165,17 @@ class RCCScenario(Scenario):
 
     @model_validator(mode="after")
     def _source_fields(self) -> RCCScenario:
-        assumed_only = {"overspend_rate", "spend_column", "budget_column", "spend_values",
-                        "missing_spend"} & self.model_fields_set
+        fields = type(self).model_fields
+        assumed_only = sorted(name for name in ("overspend_rate", "spend_column",
+                                                "budget_column", "spend_values", "missing_spend")
+                              if getattr(self, name) != fields[name].get_default(
+                                  call_default_factory=True))
         if self.budget_source == "data" and assumed_only:
             raise ValueError(
-                f"{', '.join(sorted(assumed_only))} apply only with budget_source: assumed; "
+                f"{', '.join(assumed_only)} apply only with budget_source: assumed; "
                 "with budget_source: data (the default) budgets and spend are the RA and RO3 "
                 "figures for `period`, and councils lacking either are excluded and named")
-        if self.budget_source == "assumed" and "budgets" in self.model_fields_set:
+        if self.budget_source == "assumed" and self.budgets is not None:
             raise ValueError("budgets (a budget file) applies only with budget_source: data")
         return self
 
