@@ -245,7 +245,7 @@ def _overspend(pack: _Pack) -> None:
         f"RO3 net outturn): {int(nat['overspending'])} of {int(nat['councils'])} councils "
         f"overspent, by {format_gbp(float(nat['overspend']))} in total, "
         f"{float(nat['overspend_pct']):.1f}% of their budgets (the LGA reports "
-        f"{float(lga['value']):g}% a year on average over 2022-23 to 2024-25); "
+        f"{float(str(lga['value'])):g}% a year on average over 2022-23 to 2024-25); "
         f"{result.authorities.n - int(nat['councils'])} councils lack a budget or an outturn "
         "and are left out (named in `published_comparison()`).")
 
@@ -321,14 +321,15 @@ def _prevention(pack: _Pack) -> None:
     known = int(change["change_pp"].notna().sum())
     first, last = england.index[0], england.index[-1]
     nao = nao_comparison(analysis).set_index("period")
+    pub = {p: float(str(nao.loc[p, "published_pct"])) for p in ("2010-11", "2017-18")}
+    ours = {p: float(str(nao.loc[p, "computed_pct"])) for p in ("2010-11", "2017-18")}
     pack.lines.append(
         f"- The preventive share of children's services spending (family support, Sure Start, "
         f"young people's services; s251 gross) fell in England from "
         f"{100 * england.iloc[0]:.1f}% ({first}) to {100 * england.iloc[-1]:.1f}% ({last}), "
         f"and fell in {fell} of the {known} councils with both years. The NAO's "
-        f"{nao.loc['2010-11', 'published_pct']:g}% (2010-11) and "
-        f"{nao.loc['2017-18', 'published_pct']:g}% (2017-18) compare with "
-        f"{nao.loc['2010-11', 'computed_pct']:.1f}% and {nao.loc['2017-18', 'computed_pct']:.1f}% "
+        f"{pub['2010-11']:g}% (2010-11) and {pub['2017-18']:g}% (2017-18) compare with "
+        f"{ours['2010-11']:.1f}% and {ours['2017-18']:.1f}% "
         "here: the NAO's line set is not published (differences: `nao_comparison()`).")
 
 
