@@ -123,7 +123,7 @@ class OverspendScenario(Scenario):
 
         la = authorities if authorities is not None else load_authorities()
         if isinstance(self.data, RevenueBudgets):
-            from fundmodel.scenarios.overspend.real import revenue_inputs
+            from fundmodel.scenarios.overspend.revenue import revenue_inputs
 
             sub, periods, budget, outturn, origin, notes = revenue_inputs(self.data, la)
             return _result(self, sub, periods, budget, outturn, origin, notes)
