@@ -188,7 +188,8 @@ def test_real_data_children_act_vs_population_vs_family_support() -> None:
 
 
 def test_rcc_results_compare_with_standalone() -> None:
-    kw = {"header": {"title": "x", "assumes": "y"}, "missing_spend": "exclude",
+    kw = {"header": {"title": "x", "assumes": "y"}, "budget_source": "assumed",
+          "missing_spend": "exclude",
           "share_shortfall_by": "cla_count_2025"}
     now = RCCScenario.model_validate({**kw, "membership": "standalone",
                                       "header": {"title": "now", "assumes": "y"}}).run()

@@ -53,12 +53,15 @@ def csv_scenario(path: Path, **kw: object) -> OverspendScenario:
     return OverspendScenario(header=HEADER, data=CsvBudgets(path=str(path)), **kw)  # type: ignore[arg-type]
 
 
-# --------------------------------------------------------------------------- NAO 2017-18
+# ------------------------------------------- a check of counting on inputs built to match the NAO
+# fundmodel holds no 2017-18 budgets: these tests do not reproduce the NAO's figures from data.
+# They build 152 councils' inputs that match the NAO's totals and check that the counting
+# functions (share overspending, net and gross overspend) count them as the NAO reports.
 
 
 def nao_inputs() -> tuple[np.ndarray, np.ndarray]:
-    """152 councils, 138 overspending by £872m in total, the rest exactly on budget;
-    outturn totals £8.8bn (NAO, Pressures on children's social care, 2019)."""
+    """Inputs BUILT to match the NAO's 2017-18 totals (not data): 152 councils, 138
+    overspending by £872m in total, the rest exactly on budget; outturn totals £8.8bn."""
     n, over = 152, 138
     budget_total = 8_800_000_000 - 872_000_000
     budget = np.full(n, budget_total // n, dtype=np.float64)
@@ -69,7 +72,7 @@ def nao_inputs() -> tuple[np.ndarray, np.ndarray]:
     return budget, budget + extra
 
 
-def test_nao_2017_18_reference_point_from_the_aggregate_functions() -> None:
+def test_counting_check_on_inputs_built_to_match_nao_2017_18() -> None:
     budget, outturn = nao_inputs()
     expected_share = 138 / 152  # 0.9079, which the NAO rounds to 91%
     assert round(100 * expected_share) == NAO_2017_18_SHARE_OVERSPENT.value == 91
@@ -80,7 +83,7 @@ def test_nao_2017_18_reference_point_from_the_aggregate_functions() -> None:
     assert outturn.sum() == 8.8e9
 
 
-def test_nao_2017_18_through_a_csv_scenario(tmp_path: Path) -> None:
+def test_counting_check_nao_2017_18_inputs_through_a_csv_scenario(tmp_path: Path) -> None:
     budget, outturn = nao_inputs()
     la = synthetic_authorities([[1.0]] * 152)
     rows = [(c, "2017-18", b, o) for c, b, o in zip(la.codes, budget, outturn, strict=True)]

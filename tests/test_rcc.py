@@ -53,7 +53,10 @@ def councils(spend: list[float | None], extra: dict[str, list[float]] | None = N
 
 
 def run(la: Authorities, **kwargs: object) -> RCCResult:
-    return RCCScenario.model_validate({"header": HEADER, **kwargs}).run(la)
+    """The assumed-budget model (budget_source: assumed, chosen explicitly: the default is
+    the RA data), on hand-made councils."""
+    return RCCScenario.model_validate({"header": HEADER, "budget_source": "assumed",
+                                       **kwargs}).run(la)
 
 
 # ---- membership ------------------------------------------------------------------------
@@ -243,10 +246,10 @@ def test_user_supplied_spend_fills_a_gap_and_is_recorded() -> None:
         run(la, membership={"rccs": {"P": CODES[:2]}}, spend_values={"E06900009": 1.0})
 
 
-def test_real_data_refuses_missing_spend_then_excludes_wandsworth_and_middlesbrough() -> None:
+def test_assumed_budgets_refuse_missing_spend_then_exclude_wandsworth_and_middlesbrough() -> None:
     with pytest.raises(DataError, match=r"Middlesbrough.*Wandsworth"):
-        RCCScenario(header=HEADER).run()
-    res = RCCScenario(header=HEADER, missing_spend="exclude").run()
+        RCCScenario(header=HEADER, budget_source="assumed").run()
+    res = RCCScenario(header=HEADER, budget_source="assumed", missing_spend="exclude").run()
     assert sorted(res.excluded["name"]) == ["Middlesbrough", "Wandsworth"]
     n = res.national()
     # DATA_MAP cross-check: £8,955m over 151 councils, in line with gov.uk's "about £9bn"
@@ -273,11 +276,15 @@ def test_scenario_validation_names_the_field() -> None:
     with pytest.raises(ScenarioError, match="scale_savings"):
         load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\nscale_savings: 1.5\n")
     with pytest.raises(ScenarioError, match="overspend_rate"):
-        load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\noverspend_rate: -1\n")
+        load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\nbudget_source: assumed\n"
+                           "overspend_rate: -1\n")
 
 
 def test_parameters_are_sourced_and_default_is_lga_14_2() -> None:
-    assert OVERSPEND_ALTERNATIVES[0].value == 0.142
+    # one record of the LGA's 14.2% (overspend.yaml), flagged an assumption where applied
+    lga = OVERSPEND_ALTERNATIVES[0]
+    assert (lga.value, lga.unit.name, lga.assumption) == (14.2, "PERCENT", True)
+    assert RCCScenario(header=HEADER, budget_source="assumed").overspend == pytest.approx(0.142)
     assert [p.value for p in OVERSPEND_ALTERNATIVES[1:]] == [0.16, 0.14, 0.091]
     for p in RCC_PARAMETERS:
         assert p.source.publisher and p.label and p.note
@@ -334,3 +341,84 @@ def test_pool_conserves_money_to_the_penny(case: tuple[Authorities, dict[str, ob
     assert np.all(np.abs(res.budget_pence - exact_budget) < 1 + 1e-6)
     exact_pays = np.where(m, res.spend_pence * (1 - res.scenario.savings), 0)
     assert np.all(np.abs(res.pays_pence - exact_pays) < 1 + 1e-6)
+
+
+# ---- real designated budgets (budget_source: data, the default) -------------------------
+
+def _raw_lac(period: str = "2023-24") -> pd.DataFrame:
+    """RA line 313 budget and RO3 looked-after outturn per council, read with plain pandas."""
+    import fundmodel.data
+
+    folder = Path(fundmodel.data.__file__).parent
+    kw = {"dtype": {"code": str, "flag": str}, "keep_default_na": False,
+          "na_values": {"value": [""]}}
+    b = pd.read_csv(folder / "budgets.csv", **kw)  # type: ignore[arg-type]
+    s = pd.read_csv(folder / "series.csv", **kw)  # type: ignore[arg-type]
+    b = b[(b["measure"] == "ra_budget_lac_net") & (b["period"] == period)
+          & (b["flag"] != "predecessor")].set_index("code")["value"]
+    s = s[(s["measure"] == "ro3_lac_net") & (s["period"] == period)
+          & (s["flag"] != "predecessor")].set_index("code")["value"]
+    return pd.DataFrame({"budget": b, "outturn": s})
+
+
+def test_real_budgets_by_hand_for_a_three_council_pool() -> None:
+    raw = _raw_lac()
+    tees = ["E06000001", "E06000002", "E06000003"]  # Hartlepool, Middlesbrough, Redcar
+    res = RCCScenario.model_validate({
+        "header": HEADER, "membership": {"rccs": {"Tees": tees}, "others": "standalone"}}).run()
+    row = res.rcc_frame().iloc[0]
+    assert row["pooled_budget"] == pytest.approx(raw.loc[tees, "budget"].sum(), abs=0.01)
+    assert row["member_spend"] == pytest.approx(raw.loc[tees, "outturn"].sum(), abs=0.01)
+    assert row["shortfall"] == pytest.approx(
+        raw.loc[tees, "outturn"].sum() - raw.loc[tees, "budget"].sum(), abs=0.01)
+    f = res.to_frame().set_index("code")
+    assert (f.loc[tees, "budget_source"] == "data").all()
+    assert "budget_source=data" in res.summary() and "ASSUMED" not in res.summary()
+    res.check_conservation()
+
+
+def test_real_budgets_exclude_and_name_councils_lacking_a_figure() -> None:
+    raw = _raw_lac()
+    lacking = set(raw.index[raw.isna().any(axis=1)])
+    negative = set(raw.index[(raw < 0).any(axis=1)])
+    res = RCCScenario(header=HEADER).run()
+    assert set(res.excluded["code"]) == lacking | negative
+    assert negative == {"E09000028"}  # Southwark: RO3 looked-after net outturn below zero
+    reasons = res.excluded.set_index("code")["reason"]
+    assert reasons["E06000039"] == "no budget (not_submitted)"  # Slough
+    assert "negative" in reasons["E09000028"]
+    assert "Slough (no budget (not_submitted))" in res.summary()
+    assert "uses a flagged value: Sandwell" in res.summary()
+
+
+def test_real_budgets_give_each_rcc_its_own_shortfall() -> None:
+    raw = _raw_lac().dropna()
+    raw = raw[(raw >= 0).all(axis=1)]
+    res = RCCScenario(header=HEADER).run()
+    rf = res.rcc_frame()
+    group = res.to_frame().set_index("code")["rcc"]
+    manual = raw.assign(rcc=group.reindex(raw.index)).groupby("rcc").sum()
+    for r in rf.itertuples():
+        assert r.pooled_budget == pytest.approx(manual.loc[r.rcc, "budget"], abs=0.01)
+        assert r.member_spend == pytest.approx(manual.loc[r.rcc, "outturn"], abs=0.01)
+    pct = rf["shortfall_pct_of_spend"]
+    assert pct.max() - pct.min() > 10.0  # not 12.4% everywhere: budgets are data
+    n = res.national()
+    assert n["spending_power_shortfall"] == pytest.approx(
+        raw["outturn"].sum() - raw["budget"].sum(), abs=0.01)
+
+
+def test_assumed_budgets_remain_an_option_labelled_as_such() -> None:
+    res = RCCScenario(header=HEADER, budget_source="assumed", missing_spend="exclude").run()
+    assert "BUDGETS ASSUMED" in res.summary()
+    assert set(res.to_frame()["budget_source"]) == {"assumed"}
+    assert res.budget_is_assumed
+    with pytest.raises(ValidationError, match="apply only with budget_source: assumed"):
+        RCCScenario(header=HEADER, overspend_rate=0.2)
+    with pytest.raises(DataError, match="no lac budgets for 2024-25"):
+        RCCScenario(header=HEADER, period="2024-25").run()
+
+
+def test_assumed_example_yaml_runs() -> None:
+    res = load_scenario(EXAMPLES / "rcc_assumed.yaml").run()
+    assert res.budget_is_assumed and "BUDGETS ASSUMED" in res.summary()

@@ -265,8 +265,9 @@ def test_per_child_real_terms_and_growth_by_hand() -> None:
     growth = analysis.growth(real=True).set_index("code").loc[hartlepool]
     end = frame.loc[(hartlepool, "2024-25"), "total"]
     assert growth["total_growth_pct"] == pytest.approx(100 * (end / (total * 1.02**8) - 1))
+    # cash only is now an explicit choice (the default deflator is the GDP deflator)
     with pytest.raises(FormulaError, match="deflator"):
-        analyse_spending("prevention").growth(real=True)
+        analyse_spending("prevention", deflator=None).growth(real=True)
 
 
 def test_councils_ranked_by_change(prevention: Any) -> None:

@@ -13,31 +13,16 @@ True
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from fundmodel._version import __version__
-from fundmodel.analysis.absolute import cost_duties, spend_per_case_vs_england
-from fundmodel.analysis.cost_of_duties import cost_of_duties
-from fundmodel.analysis.cost_of_duties.chart_data import (
-    duty_breakdown_data,
-    gap_per_child_data,
-    overspend_scatter_data,
-)
-from fundmodel.analysis.cost_of_duties.plausibility import overspend_check
 from fundmodel.analysis.uncertainty import (
-    DirichletWeights,
     SensitivityResult,
-    SensitivitySpec,
-    interval_chart_data,
-    run_sensitivity,
 )
-from fundmodel.core.files import write_csv_atomic, write_text_atomic
+from fundmodel.core.files import write_text_atomic
 from fundmodel.data.authorities import Authorities, load_authorities
 from fundmodel.data.provenance import cite_columns
 from fundmodel.engine.allocate import allocate
@@ -46,48 +31,23 @@ from fundmodel.engine.money import format_gbp
 from fundmodel.engine.result import Allocation
 from fundmodel.presets import (
     PREVENTION_GRANT_2025_26,
-    care_review_ask,
     children_act_formula,
-    children_england_double_ask,
-    family_help_ask,
 )
-from fundmodel.report import charts, duties_charts, spending_charts
+from fundmodel.report import charts
+from fundmodel.report.brief_pack import (
+    SENSITIVITY_VARIANTS,
+    STEPS,
+    _Pack,
+)
+from fundmodel.report.brief_pages import (
+    _cost_of_duties,
+    _overspend,
+    _phasing,
+    _pooling,
+    _prevention,
+    _sensitivity,
+)
 from fundmodel.report.council import find_council, write_council_page
-from fundmodel.scenarios.rcc import RCCScenario
-from fundmodel.scenarios.spending import analyse_spending
-
-STEPS = 9
-SENSITIVITY_VARIANTS = 5_000
-SENSITIVITY_CONCENTRATION = 50.0
-DUTIES_DRAWS = 2_000
-DUTIES_SEED = 2026
-
-
-class _Pack:
-    """Collects the files written and the summary lines; prints progress to stderr."""
-
-    def __init__(self, out: Path, progress: bool, steps: int = STEPS) -> None:
-        self.out = out
-        self.steps = steps
-        self.progress = progress
-        self.files: list[Path] = []
-        self.lines: list[str] = []
-        self.step = 0
-        self.council_lines: list[str] = []
-
-    def announce(self, message: str) -> None:
-        self.step += 1
-        if self.progress:
-            print(f"[{self.step}/{self.steps}] {message}", file=sys.stderr, flush=True)
-
-    def table(self, name: str, frame: pd.DataFrame) -> None:
-        path = self.out / name
-        write_csv_atomic(path, frame)
-        self.files.append(path)
-
-    def chart(self, stem: str, data: pd.DataFrame, draw: Callable[[pd.DataFrame], Figure]) -> None:
-        self.table(f"{stem}.csv", data)
-        self.files.extend(charts.save_chart(draw(data), self.out / stem))
 
 
 def population_only_formula() -> NeedsFormula:
@@ -119,11 +79,12 @@ def write_brief(out: Path, *, progress: bool = True, council: str | None = None)
     _cost_of_duties(pack, la)
     pack.announce("phasing the investment asks")
     _phasing(pack)
-    pack.announce("pooling placement budgets in about 20 RCCs")
+    pack.announce("pooling real 2023-24 looked-after budgets in about 20 RCCs")
+    _overspend(pack)
     _pooling(pack)
     pack.announce(f"testing the assumed weights ({SENSITIVITY_VARIANTS:,} variants)")
     sensitivity = _sensitivity(pack, la, result)
-    pack.announce("the balance of spending: preventive share since 2016-17")
+    pack.announce("the balance of spending: preventive share since 2010-11")
     _prevention(pack)
     if code is not None:
         _council_page(pack, la, code, flat, sensitivity)
@@ -205,142 +166,6 @@ def _need_vs_spend(pack: _Pack, la: Authorities, result: Allocation) -> None:
         f"5% of their share of need under the preset ({len(data)} councils with data).")
 
 
-def _cost_of_duties(pack: _Pack, la: Authorities) -> None:
-    result = cost_of_duties(la, n_draws=DUTIES_DRAWS, seed=DUTIES_SEED)
-    nat = result.national()
-    pack.table("cost_of_duties.csv", result.to_frame().sort_values(
-        ["gap_per_child", "code"], ascending=[False, True]))
-    pack.table("cost_of_duties_by_duty.csv", result.costs_frame())
-    standards = ("standards: cost_of_duties.yaml (CMA 2021 placement prices, PSSRU 2017 "
-                 "in-house fostering, Community Care 2018 salaries, Ofsted 2023, DfE; "
-                 "assumptions labelled, each with a range), uprated by the GDP deflator")
-    sources = [*cite_columns(["cin_count_2025", "cla_count_2025", "csww_agency_rate_fte_2025",
-                              "ro3_safeguarding_net_2024_25",
-                              "ro3_family_support_net_2024_25"]),
-               "RO3 2024-25 residential and fostering lines (series.csv); placement mix 2019",
-               standards, f"left out (caseload or spend missing): {', '.join(nat['excluded'])}"]
-    per_child = gap_per_child_data(result)
-    share_short = float((per_child > 0).mean() * 100)
-    interval = (nat["gap_low"], nat["gap_high"])
-    pack.chart(
-        "05_duties_gap_map", charts.hex_map_data(per_child),
-        lambda d: charts.plot_hex_map(
-            d, units="gap (cost at the stated standards - 2024-25 spend) per child aged 0-17, £",
-            sources=sources, diverging=True, label=4,
-            title=f"At the stated (partly assumed) standards, {share_short:.0f}% of councils "
-                  "spend less than their duties cost"))
-    pack.chart("05b_duties_breakdown", duty_breakdown_data(result),
-               lambda d: duties_charts.plot_duty_breakdown(d, sources=sources,
-                                                           interval=interval))
-    check = overspend_check(result, seed=DUTIES_SEED)
-    scatter_sources = [*sources[:-1], "real overspend: RO3 2023-24 outturn (series.csv) - RA "
-                       "2023-24 budget (budgets.csv)"]
-    pack.chart("05c_duties_vs_overspend", overspend_scatter_data(check),
-               lambda d: duties_charts.plot_overspend_scatter(
-                   d, rho=check.rho, interval=(check.low, check.high), sources=scatter_sources))
-    straddles = "straddles zero" if nat["gap_low"] < 0 < nat["gap_high"] else "excludes zero"
-    pack.lines += [
-        f"- Absolute mode, costed from standards (caseload x unit costs built from sourced "
-        f"figures and labelled assumptions, never from the spend compared): the duties cost "
-        f"{format_gbp(nat['cost'])} a year against {format_gbp(nat['spend'])} of 2024-25 spend "
-        f"on the matching lines ({nat['councils']} councils), a gap of "
-        f"{format_gbp(nat['gap'])} ({nat['gap_pct']:.1f}% of cost); 5th-95th percentile over "
-        f"the standards' ranges {format_gbp(nat['gap_low'])} to {format_gbp(nat['gap_high'])} "
-        f"(the interval {straddles}). It follows from assumed standards (caseload, on-costs, "
-        "agency premium, overheads, placement price ratios): see `cost_of_duties.csv` and "
-        "docs/scenarios/cost_of_duties.md.",
-        f"- Plausibility: {check.summary()}",
-        f"- {_spend_per_case_line(la)}",
-    ]
-
-
-def _spend_per_case_line(la: Authorities) -> str:
-    formula = spend_per_case_vs_england(la)
-    needed = (*formula.funding_columns, *(d.column for d in formula.duties))
-    complete = np.all([~np.isnan(la.column(c)) for c in needed], axis=0)
-    text = cost_duties(formula, la.take(np.flatnonzero(complete))).summary()
-    return " ".join(line.strip() for line in text.splitlines())
-
-
-def _phasing(pack: _Pack) -> None:
-    results = [care_review_ask().run(), family_help_ask().run(),
-               children_england_double_ask().run()]
-    sources = sorted({r.scenario.header.source.cite() for r in results
-                      if r.scenario.header.source is not None})
-    pack.chart("06_investment_phasing", charts.phasing_data(results),
-               lambda d: charts.plot_phasing(d, sources=sources))
-    care = results[0]
-    pack.lines.append(
-        f"- The Care Review's published year profile sums to {format_gbp(care.total)}, "
-        f"{format_gbp(care.difference)} short of its {format_gbp(care.headline, 'bn')} headline "
-        "(reported, not rescaled).")
-
-
-def _pooling(pack: _Pack) -> None:
-    scenario = RCCScenario.model_validate({
-        "header": {"title": "About 20 RCCs pooling placement budgets",
-                   "assumes": "fundmodel's 20-group membership (an assumption); budgets = "
-                              "spend / 1.142 (LGA 14.2% average overspend); no scale savings"},
-        "membership": "rcc20", "missing_spend": "exclude"})
-    result = scenario.run()
-    national = result.national()
-    rate = scenario.overspend_rate
-    sources = [*cite_columns(["s251_lac_2024_25"]), f"overspend rate: {rate.source.cite()}",
-               "RCC membership: fundmodel assumption (no list is published)"]
-    pack.chart("07_rcc_pooling", charts.pooling_data(result),
-               lambda d: charts.plot_pooling(
-                   d, sources=sources,
-                   assumption=f"Budgets = actual spend / {1 + scenario.overspend:.3f}."))
-    short = national["spending_power_shortfall"]
-    pack.lines.append(
-        f"- Pooling designated placement budgets into about 20 RCCs: budgets of "
-        f"{format_gbp(national['pooled_budget'], 'bn', 2)} against actual spend of "
-        f"{format_gbp(national['member_spend'], 'bn', 2)}, a shortfall of "
-        f"{format_gbp(short)} ({100 * short / national['member_spend']:.1f}%), which scale "
-        f"savings would have to close (assumed 0: not evidenced).")
-
-
-def _sensitivity(pack: _Pack, la: Authorities, result: Allocation) -> SensitivityResult:
-    spec = SensitivitySpec(
-        formula=result.formula, total=PREVENTION_GRANT_2025_26, years=("2025-26",),
-        weights=DirichletWeights(concentration=SENSITIVITY_CONCENTRATION),
-        n_variants=SENSITIVITY_VARIANTS, seed=2025)
-    sensitivity = run_sensitivity(spec, la)
-    data = interval_chart_data(sensitivity)
-    sources = [*result.sources(),
-               f"weights drawn from a Dirichlet distribution centred on the preset "
-               f"(concentration {SENSITIVITY_CONCENTRATION:g}, seed {spec.seed}): an assumption"]
-    pack.chart("08_weight_uncertainty", data,
-               lambda d: charts.plot_intervals(d, sources=sources))
-    spread = (data["high"] - data["low"]) / data["central"]
-    widest = data.iloc[int(np.argmax(spread.to_numpy()))]
-    pack.lines.append(
-        f"- Varying the assumed weights ({SENSITIVITY_VARIANTS:,} draws around the preset), "
-        f"the widest 5th-95th percentile range relative to the central amount is "
-        f"{widest['name']}'s: {format_gbp(widest['low'] * 1e6, 'auto')} to "
-        f"{format_gbp(widest['high'] * 1e6, 'auto')} (central "
-        f"{format_gbp(widest['central'] * 1e6, 'auto')}).")
-    return sensitivity
-
-
-def _prevention(pack: _Pack) -> None:
-    analysis = analyse_spending("prevention")
-    sources = spending_charts.spending_sources(analysis)
-    pack.chart("09_preventive_share_change", spending_charts.change_map_data(analysis),
-               lambda d: spending_charts.plot_change_map(d, sources=sources))
-    aggregates = analysis.aggregates()
-    england = aggregates[aggregates["area"] == "England"].set_index("period")["focus_share"]
-    change = analysis.share_change()
-    fell = int((change["change_pp"] < 0).sum())
-    known = int(change["change_pp"].notna().sum())
-    first, last = england.index[0], england.index[-1]
-    pack.lines.append(
-        f"- The preventive share of children's services spending (family support, Sure Start, "
-        f"young people's services; s251 gross) fell in England from "
-        f"{100 * england.iloc[0]:.1f}% ({first}) to {100 * england.iloc[-1]:.1f}% ({last}), "
-        f"and fell in {fell} of the {known} councils with both years.")
-
-
 def _council_page(pack: _Pack, la: Authorities, code: str, flat: Allocation,
                   sensitivity: SensitivityResult) -> None:
     pack.announce(f"the page for {la.names[list(la.codes).index(code)]}")
@@ -374,8 +199,9 @@ def _summary(pack: _Pack, result: Allocation) -> str:
         "- Children Act formula weights are fundmodel's assumptions: Children England named "
         "three factors but published no weights. Projected population (trend to 2029) and "
         "disability (EHC plan rate x children) are proxies.",
-        "- RCC membership (20 groups) and budgets (spend / 1.142) are assumptions, stated on "
-        "the chart.",
+        "- RCC membership (20 groups) and the absence of scale savings are assumptions, "
+        "stated on the chart; RCC budgets and the overspends are 2023-24 data (RA budgets "
+        "against RO3 outturn).",
         "- The cost of duties rests on standards some of which no publication sets (cases per "
         "social worker, on-costs, agency premium, overheads, placement price ratios, children "
         "per family, Staying Close cost period): each is a labelled assumption in "

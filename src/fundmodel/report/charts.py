@@ -337,13 +337,17 @@ def pooling_data(result: RCCResult) -> pd.DataFrame:
     """Per RCC: pooled budget and members' actual placement spend (£m), shortfall and the
     price reduction from scale at which the pool would break even."""
     frame = result.rcc_frame()
-    return pd.DataFrame({
+    data = pd.DataFrame({
         "rcc": frame["rcc"], "members": frame["members"],
         "pooled_budget_m": frame["pooled_budget"] / 1e6,
         "member_spend_m": frame["member_spend"] / 1e6,
         "shortfall_m": frame["shortfall"] / 1e6,
         "break_even_savings_pct": 100 * frame["break_even_savings"],
     }).sort_values("member_spend_m", ascending=False).reset_index(drop=True)
+    sc = result.scenario
+    data.attrs["period"] = (sc.period if sc.budget_source == "data"
+                            else sc.spend_column[-7:].replace("_", "-"))
+    return data
 
 
 def plot_pooling(data: pd.DataFrame, *, sources: Sequence[str], assumption: str,
@@ -361,7 +365,7 @@ def plot_pooling(data: pd.DataFrame, *, sources: Sequence[str], assumption: str,
         for yi, short in zip(y, data["shortfall_m"], strict=True):
             ax.text(0, yi - 0.2, f" -£{short:,.0f}m" if short > 0 else "", va="center",
                     ha="left", fontsize=7.5, color="white")
-        ax.set_xlabel("£m, 2024-25")
+        ax.set_xlabel(f"£m, {data.attrs.get('period', '2024-25')}")
         ax.legend(loc="lower right")
         if title is None:
             short = float(data["shortfall_m"].sum())

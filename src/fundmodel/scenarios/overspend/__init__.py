@@ -73,6 +73,12 @@ from fundmodel.scenarios.overspend.model import (
     OverspendPercent,
     OverspendScenario,
     Projection,
+    RevenueBudgets,
+)
+from fundmodel.scenarios.overspend.real import (
+    overspend_by_line,
+    published_comparison,
+    real_overspend,
 )
 from fundmodel.scenarios.overspend.result import (
     OverspendResult,
@@ -94,6 +100,7 @@ __all__ = [
     "OverspendResult",
     "OverspendScenario",
     "Projection",
+    "RevenueBudgets",
     "annual_growth",
     "councils_overspending",
     "funding_gap",
@@ -101,8 +108,11 @@ __all__ = [
     "lga_assumed_overspend",
     "national_overspend",
     "overspend",
+    "overspend_by_line",
     "overspend_pct",
     "persistence",
+    "published_comparison",
     "read_budget_csv",
+    "real_overspend",
     "share_overspending",
 ]

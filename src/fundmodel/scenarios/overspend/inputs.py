@@ -150,7 +150,11 @@ def _result(
     periods: tuple[str, ...],
     budget: FloatArray,
     outturn: FloatArray,
+    budget_source: tuple[str, ...] | None = None,
+    extra_notes: tuple[str, ...] = (),
 ) -> OverspendResult:
+    """Check for gaps and build the result; ``budget_source`` per period ('data' or
+    'assumed'; default: 'assumed' for the embedded source, else 'data')."""
     valid = _valid(budget, outturn)
     gaps = np.argwhere(~valid)
     missing = tuple((str(la.codes[i]), periods[j]) for i, j in gaps)
@@ -163,7 +167,9 @@ def _result(
             "a missing year breaks a persistence run)."
         )
     assumed = scenario.data.source == "embedded"
-    notes = []
+    if budget_source is None:
+        budget_source = tuple("assumed" if assumed else "data" for _ in periods)
+    notes = list(extra_notes)
     if assumed:
         data = cast("EmbeddedOutturn", scenario.data)
         p = data.assumed_overspend_pct
@@ -177,5 +183,6 @@ def _result(
             f"{len(missing)} council-year(s) excluded (missing outturn or budget; opt-in rule "
             "missing: exclude): " + ", ".join(f"{c} {p}" for c, p in missing)
         )
-    return OverspendResult(scenario, la, periods, budget, outturn, valid, assumed, missing,
-                           tuple(notes))
+    return OverspendResult(scenario, la, periods, budget, outturn, valid,
+                           "assumed" in budget_source, missing, tuple(notes),
+                           budget_source=budget_source)

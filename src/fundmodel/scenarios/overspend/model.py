@@ -64,7 +64,25 @@ class EmbeddedOutturn(FrozenModel):
     assumed_overspend_pct: OverspendPercent
 
 
-OverspendInput = Annotated[CsvBudgets | EmbeddedOutturn, Field(discriminator="source")]
+class RevenueBudgets(FrozenModel):
+    """Budgets by line (the embedded RA data, or a budget file ``code,period,line,budget``:
+    :mod:`fundmodel.data.budgets`) against RO3 outturn on the same line: real overspends,
+    ``budget_source=data``. A period without any budget is an error unless
+    ``assumed_overspend_pct`` is given: then that period's budgets are ASSUMED
+    (outturn / (1 + pct/100)), ``budget_source=assumed``, and named as such."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: Literal["budgets"] = "budgets"
+    line: str = Field(default="csc", min_length=1, description="line key or RA line number")
+    periods: tuple[str, ...] = ("2023-24",)
+    path: str | None = Field(default=None, min_length=1,
+                             description="your budget CSV; default the embedded RA data")
+    assumed_overspend_pct: OverspendPercent | None = None
+
+
+OverspendInput = Annotated[CsvBudgets | EmbeddedOutturn | RevenueBudgets,
+                           Field(discriminator="source")]
 
 
 class Projection(FrozenModel):
@@ -81,7 +99,7 @@ class OverspendScenario(Scenario):
     """Budget against outturn per council per year (see the module docstring)."""
 
     kind: Literal["overspend"] = "overspend"
-    data: OverspendInput
+    data: OverspendInput = Field(default_factory=RevenueBudgets)
     missing: Literal["error", "exclude"] = "error"
     funding_growth: AnnualRate | None = None
     projection: Projection | None = None
@@ -90,6 +108,8 @@ class OverspendScenario(Scenario):
         """Every Parameter the scenario uses."""
         found = []
         if isinstance(self.data, EmbeddedOutturn):
+            found.append(self.data.assumed_overspend_pct)
+        if isinstance(self.data, RevenueBudgets) and self.data.assumed_overspend_pct:
             found.append(self.data.assumed_overspend_pct)
         if self.funding_growth is not None:
             found.append(self.funding_growth)
@@ -102,6 +122,11 @@ class OverspendScenario(Scenario):
         from fundmodel.data.authorities import load_authorities
 
         la = authorities if authorities is not None else load_authorities()
+        if isinstance(self.data, RevenueBudgets):
+            from fundmodel.scenarios.overspend.revenue import revenue_inputs
+
+            sub, periods, budget, outturn, origin, notes = revenue_inputs(self.data, la)
+            return _result(self, sub, periods, budget, outturn, origin, notes)
         if isinstance(self.data, CsvBudgets):
             sub, periods, budget, outturn = read_budget_csv(self.data.path, la)
         else:

@@ -46,6 +46,14 @@ class OverspendResult:
     excluded: tuple[tuple[str, str], ...]
     notes: tuple[str, ...]
     version: str = __version__
+    budget_source: tuple[str, ...] = ()
+    """Per period: ``data`` (budgets from a budget file) or ``assumed`` (inferred from
+    outturn by an assumed overspend rate)."""
+
+    def _sources(self) -> tuple[str, ...]:
+        if self.budget_source:
+            return self.budget_source
+        return tuple("assumed" if self.budget_is_assumed else "data" for _ in self.periods)
 
     @property
     def label(self) -> str:
@@ -86,7 +94,9 @@ class OverspendResult:
                 "included": self.valid.ravel(),
             }
         )
-        frame["budget_is_assumed"] = self.budget_is_assumed
+        source = np.tile(np.array(self._sources(), dtype=object), la.n)
+        frame["budget_source"] = source
+        frame["budget_is_assumed"] = source == "assumed"
         return frame
 
     def national_frame(self) -> pd.DataFrame:
@@ -108,7 +118,8 @@ class OverspendResult:
                 "overspend_pct": overspend_pct(b, o),
             }
         )
-        frame["budget_is_assumed"] = self.budget_is_assumed
+        frame["budget_source"] = list(self._sources())
+        frame["budget_is_assumed"] = frame["budget_source"] == "assumed"
         return frame
 
     def persistence_frame(self) -> pd.DataFrame:
@@ -183,14 +194,21 @@ class OverspendResult:
     def summary(self) -> str:
         """Plain-text headline per period, with every assumption stated."""
         nat = self.national_frame()
+        sources = set(self._sources())
+        tag = (" (BUDGETS ASSUMED)" if sources == {"assumed"} else
+               " (budgets: data in some years, ASSUMED in others)" if len(sources) > 1 else
+               " (budget_source=data)")
         lines = [f"{self.label}: {self.authorities.n} councils, {self.periods[0]}.."
-                 f"{self.periods[-1]}" + (" (BUDGETS ASSUMED)" if self.budget_is_assumed else "")]
+                 f"{self.periods[-1]}" + tag]
         for r in nat.itertuples():
+            kind = ("budgets ASSUMED" if r.budget_source == "assumed"
+                    else "budget_source=data")
             lines.append(
-                f"  {r.period}: {r.overspending}/{r.councils} overspent "
+                f"  {r.period} [{kind}]: {r.overspending}/{r.councils} overspent "
                 f"({100 * float(str(r.share_overspending)):.0f}%); net overspend "
                 f"{format_gbp(float(str(r.overspend)))} on budgets of "
-                f"{format_gbp(float(str(r.budget)))}"
+                f"{format_gbp(float(str(r.budget)))} "
+                f"({float(str(r.overspend_pct)):.1f}% of budget)"
             )
         pers = self.persistence_frame()
         lines.append(

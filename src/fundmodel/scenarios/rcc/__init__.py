@@ -7,8 +7,12 @@ budgets*, but most councils overspend those budgets every year, so a pool of bud
 less spending power than councils actually spend. Supporters answer that scale brings
 lower prices. This module costs both claims per RCC and nationally.
 
-For each council i with actual placement spend S_i (Section 251 looked-after children
-outturn, ``s251_lac_2024_25``) and an overspend rate r:
+Designated budgets come from data by default (``budget_source: data``): council i puts in
+its Revenue Account children-looked-after budget B_i (RA line 313, 2023-24, or your budget
+file ``code,period,line,budget``) and its actual spend S_i is the RO3 looked-after outturn
+of the same year; a council lacking either figure is excluded and named, never filled. With
+``budget_source: assumed`` (an option, labelled as an assumption in every summary) S_i is
+the section 251 looked-after outturn (``s251_lac_2024_25``) and an overspend rate r gives:
 
 * designated budget (what it puts in): B_i = S_i / (1 + r)  (or a budget column);
 * the pool pays its children's placements at pool prices: C_i = S_i x (1 - s), where
@@ -31,6 +35,7 @@ ONS code). Councils outside any RCC ("standalone") commission as now.
 ...     "s251_lac_2024_25": [114_200, 228_400, 57_100]}))
 >>> scenario = RCCScenario(
 ...     header={"title": "Two-council pool", "assumes": "14.2% overspend, no savings"},
+...     budget_source="assumed",
 ...     membership={"members": {"E06000001": "North", "E06000002": "North",
 ...                             "E06000003": "standalone"}})
 >>> res = scenario.run(la)
@@ -38,6 +43,9 @@ ONS code). Councils outside any RCC ("standalone") commission as now.
 [{'rcc': 'North', 'pooled_budget': 300000.0, 'member_spend': 342600.0, 'shortfall': 42600.0}]
 >>> round(res.break_even_savings(), 4)  # 0.142 / 1.142
 0.1243
+>>> real = RCCScenario(header={"title": "20 RCCs, real budgets", "assumes": "membership"}).run()
+>>> len(real.excluded), real.scenario.period
+(16, '2023-24')
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ from fundmodel.scenarios.rcc.membership import (
     STANDALONE,
     Membership,
 )
+from fundmodel.scenarios.rcc.real import RCC_LINE, RealBudgets, real_budgets
 from fundmodel.scenarios.rcc.result import (
     RCCResult,
     hhi,
@@ -71,6 +80,7 @@ __all__ = [
     "LGA_PLACEMENTS_2023_24",
     "NAO_CHILDREN_IN_CARE_2018_19",
     "OVERSPEND_ALTERNATIVES",
+    "RCC_LINE",
     "RCC_PARAMETERS",
     "REVIEWED",
     "SCALE_SAVINGS_NOT_EVIDENCED",
@@ -79,7 +89,9 @@ __all__ = [
     "Membership",
     "RCCResult",
     "RCCScenario",
+    "RealBudgets",
     "hhi",
     "pool",
+    "real_budgets",
     "round_in_groups",
 ]

@@ -59,6 +59,29 @@ class RCCResult:
     pays_pence: IntArray
     settlement_pence: IntArray
     version: str = __version__
+    exclusion_reasons: tuple[str, ...] = ()
+    """Per council, why it is excluded ('' if included); set with budget_source: data."""
+    budget_origin: str = ""
+    """Where real budgets and spend came from (budget_source: data)."""
+    notes: tuple[str, ...] = ()
+    """Notes on the data used (flagged values)."""
+
+    @property
+    def budget_is_assumed(self) -> bool:
+        """True when designated budgets are inferred from spend (budget_source: assumed)."""
+        return self.scenario.budget_source == "assumed" and self.scenario.budget_column is None
+
+    @property
+    def budget_label(self) -> str:
+        """One phrase naming where the budgets come from, for titles and summaries."""
+        sc = self.scenario
+        if sc.budget_source == "data":
+            return f"real budgets (budget_source=data: {self.budget_origin})"
+        if sc.budget_column is not None:
+            return f"budgets from column {sc.budget_column!r}"
+        return (f"BUDGETS ASSUMED = spend / (1 + {sc.overspend:.1%}) "
+                f"({sc.overspend_rate.label}, applied to looked-after children's spend: an "
+                "assumption)")
 
     # ---- derived per-council arrays -------------------------------------------------
     @property
@@ -94,10 +117,10 @@ class RCCResult:
         """Councils left out for lack of a spend figure (code, name, reason)."""
         la, out = self.authorities, ~self.included
         col = self.scenario.spend_column
-        return pd.DataFrame({
-            "code": la.codes[out], "name": la.names[out],
-            "reason": [la.missing_reason(col, str(c)) for c in la.codes[out]],
-        })
+        reasons = ([self.exclusion_reasons[i] for i in np.flatnonzero(out)]
+                   if self.exclusion_reasons else
+                   [la.missing_reason(col, str(c)) for c in la.codes[out]])
+        return pd.DataFrame({"code": la.codes[out], "name": la.names[out], "reason": reasons})
 
     def _rcc_sum(self, values: IntArray) -> FloatArray:
         m = self.pooled
@@ -113,7 +136,9 @@ class RCCResult:
         la = self.authorities
         rcc = np.array([self.rcc_names[g] if g >= 0 else STANDALONE for g in self.group.tolist()],
                        dtype=object)
-        status = np.where(~self.included, "excluded (no spend figure)",
+        gone = ("excluded (no budget or no outturn)" if self.exclusion_reasons
+                else "excluded (no spend figure)")
+        status = np.where(~self.included, gone,
                           np.where(self.group >= 0, "pooled", STANDALONE))
         return pd.DataFrame({
             "code": la.codes, "name": la.names, "region": la.regions,
@@ -126,6 +151,8 @@ class RCCResult:
             "settlement": self.settlement_pence / 100.0,
             "net_cost": self.net_cost_pence / 100.0,
             "cross_subsidy": self.cross_subsidy_pence / 100.0,
+            "budget_source": ("data" if self.scenario.budget_source == "data" else
+                              "assumed" if self.budget_is_assumed else "column"),
         })
 
     def rcc_frame(self) -> pd.DataFrame:
@@ -275,26 +302,27 @@ class RCCResult:
         conc = self.concentration()
         pooled = int(self.pooled.sum())
         standalone = int((self.included & (self.group < 0)).sum())
+        tag = " (BUDGETS ASSUMED)" if self.budget_is_assumed else (
+            " (budget_source=data)" if sc.budget_source == "data" else "")
         lines = [
-            f"{self.label}: {self.membership.name}",
+            f"{self.label}{tag}: {self.membership.name}",
             f"  {len(self.rcc_names)} RCC(s) pooling {pooled} councils; "
             f"{standalone} standalone",
         ]
         if (~self.included).any():
             ex = self.excluded
-            lines.append(f"  excluded (no spend figure): {', '.join(ex['name'])}")
-        if sc.budget_column is None:
-            lines.append(
-                f"  designated budgets = spend / (1 + {sc.overspend:.1%}) "
-                f"[{sc.overspend_rate.source.cite()}]"
-            )
-        else:
-            lines.append(f"  designated budgets from column {sc.budget_column!r}")
+            what = "no budget or no outturn" if self.exclusion_reasons else "no spend figure"
+            lines.append(f"  excluded ({what}): " + "; ".join(
+                f"{n} ({r})" if self.exclusion_reasons else str(n)
+                for n, r in zip(ex["name"], ex["reason"], strict=True)))
+        lines.append(f"  designated budgets: {self.budget_label}"
+                     + (f" [{sc.overspend_rate.source.cite()}]" if self.budget_is_assumed
+                        else ""))
         if pooled:
             pct = 100.0 * n["spending_power_shortfall"] / n["member_spend"]
             lines += [
-                f"  pooled budgets {_gbp(n['pooled_budget'])} vs members' actual placement "
-                f"spend {_gbp(n['member_spend'])}: spending-power shortfall "
+                f"  pooled budgets {_gbp(n['pooled_budget'])} vs members' actual looked-after "
+                f"children's spend {_gbp(n['member_spend'])}: spending-power shortfall "
                 f"{_gbp(n['spending_power_shortfall'])} ({pct:.1f}% of spend)",
                 f"  price reduction from scale assumed {sc.savings:.1%}: pool cost "
                 f"{_gbp(n['pool_cost'])}, shortfall after savings "
@@ -311,6 +339,12 @@ class RCCResult:
             f"{conc['hhi'][0]:,.0f} -> {conc['hhi'][1]:,.0f} (0-10,000); largest buyer's share "
             f"{conc['largest_share_pct'][0]:.1f}% -> {conc['largest_share_pct'][1]:.1f}%"
         )
+        if pooled and sc.budget_source == "data":
+            lines.append(
+                f"  RCCs range from {_gbp(float(rf['shortfall'].min()))} to "
+                f"{_gbp(float(rf['shortfall'].max()))} (negative = surplus); "
+                f"{int((rf['shortfall'] > 0).sum())} of {len(rf)} short")
+        lines.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(lines)
 
     def __repr__(self) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from fundmodel._types import BoolArray, FloatArray, IntArray
 from fundmodel.data.codes import CODE_PATTERN
@@ -34,7 +34,10 @@ RCC_PARAMETERS: tuple[Parameter, ...] = tuple(_RECORDS.values())
 """Every record of ``rcc.yaml``."""
 
 
-LGA_OVERSPEND_2022_25 = _RECORDS["lga_overspend_2022_25"]
+LGA_OVERSPEND_2022_25 = shipped("overspend")["lga_average_overspend"]
+"""The LGA's 14.2% (one record: ``overspend.yaml#lga_average_overspend``). A service-wide
+average; applied to looked-after children's spend (``budget_source: assumed``) it is an
+ASSUMPTION (the record is flagged ``assumption: true``)."""
 
 
 LGA_PLACEMENTS_2022_23 = _RECORDS["lga_placements_2022_23"]
@@ -77,6 +80,12 @@ def _as_ratio(p: Parameter) -> float:
 class RCCScenario(Scenario):
     """Pool councils' designated placement budgets into RCCs and compare with actual spend.
 
+    ``budget_source``: ``data`` (default) pools each council's real children-looked-after
+    budget (RA line 313 for ``period``, or your budget file ``budgets``: ``code,period,line,
+    budget``) and the pool pays the RO3 looked-after outturn of the same year; a council
+    lacking either figure is excluded and named. ``assumed`` keeps the earlier model below
+    (budgets inferred from spend by an overspend rate: an assumption, labelled).
+
     ``membership``: a :class:`Membership` or a built-in name (``rcc20``, ``regions``,
     ``pathfinders``, ``standalone``). ``overspend_rate`` (r) turns actual spend into the
     designated budget, spend / (1 + r), unless ``budget_column`` gives budgets directly.
@@ -88,6 +97,9 @@ class RCCScenario(Scenario):
     """
 
     kind: Literal["rcc"] = "rcc"
+    budget_source: Literal["data", "assumed"] = "data"
+    period: str = Field(default="2023-24", pattern=r"^\d{4}-\d{2}$")
+    budgets: str | None = Field(default=None, min_length=1)
     membership: Membership | str = "rcc20"
     overspend_rate: Parameter = LGA_OVERSPEND_2022_25
     scale_savings: Parameter = SCALE_SAVINGS_NOT_EVIDENCED
@@ -150,6 +162,22 @@ class RCCScenario(Scenario):
             if p.in_pounds() < 0:
                 raise ValueError(f"spend_values: {code} is negative ({p.value})")
         return value
+
+    @model_validator(mode="after")
+    def _source_fields(self) -> RCCScenario:
+        fields = type(self).model_fields
+        assumed_only = sorted(name for name in ("overspend_rate", "spend_column",
+                                                "budget_column", "spend_values", "missing_spend")
+                              if getattr(self, name) != fields[name].get_default(
+                                  call_default_factory=True))
+        if self.budget_source == "data" and assumed_only:
+            raise ValueError(
+                f"{', '.join(assumed_only)} apply only with budget_source: assumed; "
+                "with budget_source: data (the default) budgets and spend are the RA and RO3 "
+                "figures for `period`, and councils lacking either are excluded and named")
+        if self.budget_source == "assumed" and self.budgets is not None:
+            raise ValueError("budgets (a budget file) applies only with budget_source: data")
+        return self
 
     @property
     def overspend(self) -> float:
@@ -266,9 +294,17 @@ def pool(scenario: RCCScenario, la: Authorities) -> RCCResult:
     membership = scenario.resolved_membership(la)
     group = membership.resolve(la)
     names = membership.rcc_names()
-    spend_pounds, origin = _spend(scenario, la)
+    real = None
+    if scenario.budget_source == "data":
+        from fundmodel.scenarios.rcc.real import real_budgets
+
+        real = real_budgets(scenario.period, scenario.budgets, la)
+        spend_pounds = real.spend
+        origin = ["data" if r == "" else "missing" for r in real.reasons]
+    else:
+        spend_pounds, origin = _spend(scenario, la)
     missing = np.isnan(spend_pounds)
-    if missing.any() and scenario.missing_spend == "error":
+    if missing.any() and scenario.missing_spend == "error" and real is None:
         raise DataError(_missing_spend_error(scenario, la, missing))
     included = ~missing
     spend = np.where(included, np.rint(np.nan_to_num(spend_pounds) * 100.0), 0).astype(np.int64)
@@ -282,7 +318,9 @@ def pool(scenario: RCCScenario, la: Authorities) -> RCCResult:
     buyer[standalone] = n_rcc + np.arange(int(standalone.sum()))
     n_buyers = n_rcc + int(standalone.sum())
 
-    if scenario.budget_column is None:
+    if real is not None:
+        budget_raw = np.where(included, np.rint(np.nan_to_num(real.budget) * 100.0), 0.0)
+    elif scenario.budget_column is None:
         budget_raw = spend / (1.0 + scenario.overspend)
     else:
         budget_raw = np.array(la.column(scenario.budget_column), dtype=np.float64) * 100.0
@@ -333,6 +371,9 @@ def pool(scenario: RCCScenario, la: Authorities) -> RCCResult:
         contribution_pence=contribution.astype(np.int64),
         pays_pence=pays,
         settlement_pence=settlement.astype(np.int64),
+        exclusion_reasons=real.reasons if real is not None else (),
+        budget_origin=real.origin if real is not None else "",
+        notes=real.notes if real is not None else (),
     )
 
 
@@ -346,5 +387,6 @@ def _demo_result() -> RCCResult:
         "s251_lac_2024_25": [40_000.0, 60_000.0],
     }))
     scenario = RCCScenario(header=ScenarioHeader(title="Demo pool", assumes="14.2% overspend"),
+                           budget_source="assumed",
                            membership=Membership.model_validate({"rccs": {"Demo": list(la.codes)}}))
     return scenario.run(la)

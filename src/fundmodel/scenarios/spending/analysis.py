@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from fundmodel._types import FloatArray
+from fundmodel._types import BoolArray, FloatArray
 from fundmodel._version import __version__
 from fundmodel.engine.money import format_gbp
 from fundmodel.engine.years import Deflator
@@ -33,7 +33,7 @@ from fundmodel.scenarios.spending.cube import (
     _pence,
     _take,
 )
-from fundmodel.scenarios.spending.lines import ELASTICITY_MIN_DEMAND_CHANGE
+from fundmodel.scenarios.spending.lines import ELASTICITY_MIN_DEMAND_CHANGE, LINE_DATASET
 from fundmodel.scenarios.spending.targets import TargetCheck, _target_parameter
 from fundmodel.scenarios.spending.taxonomy import Taxonomy
 
@@ -68,6 +68,11 @@ class SpendingAnalysis:
     complete_area: bool
     version: str = __version__
     notes: tuple[str, ...] = field(default=())
+    flags: pd.DataFrame | None = None
+    """Data-quality flags (``flags.csv``) on the values used; ``None`` if none."""
+    substitutions: pd.DataFrame | None = None
+    """Values replaced under the opt-in ``substitute_ro3`` rule (code, period, line, s251,
+    ro3); ``None`` when the rule is off."""
 
     # ------------------------------------------------------------ basics
     @property
@@ -85,6 +90,13 @@ class SpendingAnalysis:
             raise FormulaError(f"no period {period!r} in the {self.dataset} series "
                                f"({self.periods[0]}..{self.periods[-1]})")
         return self.periods.index(period)
+
+    def first_complete_period(self) -> str:
+        """The first year in which every mapped line has a figure for some council (2010-11
+        for ``s251_history``: no Sure Start or young people's lines before)."""
+        has = ~np.isnan(self.agg_values).all(axis=1)  # lines x periods
+        complete = np.flatnonzero(has.all(axis=0))
+        return self.periods[int(complete[0])] if complete.size else self.periods[0]
 
     @cached_property
     def total(self) -> FloatArray:
@@ -146,7 +158,7 @@ class SpendingAnalysis:
         first and last years): share_start, share_end (%), change_pp, ``rank`` (1 = largest
         fall), direction (fell / rose / unchanged / gap) and the gap reason. Councils without
         both years are listed unranked (NaN), never filled from another year."""
-        s = self._period_index(start or self.periods[0])
+        s = self._period_index(start or self.first_complete_period())
         e = self._period_index(end or self.periods[-1])
         share = self.focus_share().to_numpy()
         a, b = 100.0 * share[:, s], 100.0 * share[:, e]
@@ -195,7 +207,7 @@ class SpendingAnalysis:
         focus share, per child, and real terms. These sums reproduce DfE's England rows."""
         lines = self.lines
         values = self.agg_values  # lines x entities x periods
-        present = ~np.isnan(values)
+        present: BoolArray = ~np.isnan(values)
         summed = np.nan_to_num(values)
         regions = np.array(sorted(set(self.agg_regions.tolist())))
         group = np.searchsorted(regions, self.agg_regions)
@@ -208,8 +220,14 @@ class SpendingAnalysis:
         councils = np.einsum("ae,et->at", one_hot, complete.astype(float))
         kids_ok = np.where(complete, np.nan_to_num(self.agg_children), 0.0)
         kids = np.einsum("ae,et->at", one_hot, kids_ok)
-        _, matrix = self.taxonomy.matrix(self.dataset)
-        cats = np.einsum("cl,alt->act", matrix, line_sums)
+        _, matrix = self.taxonomy.matrix(LINE_DATASET[self.dataset])
+        # a line with no figure anywhere in a year (not in that year's layout) is a gap
+        in_layout: BoolArray = np.asarray(present.any(axis=1))
+        line_sums = np.where(in_layout[None, :, :], line_sums, np.nan)
+        cats = np.einsum("cl,alt->act", matrix, np.nan_to_num(line_sums))
+        gaps: BoolArray = np.asarray(
+            np.einsum("cl,alt->act", matrix, np.isnan(line_sums).astype(float)) > 0)
+        cats[gaps] = np.nan
         total = cats.sum(axis=1)
         a, t = total.shape
         frame = pd.DataFrame({"area": np.repeat(area_names, t),
@@ -331,7 +349,7 @@ class SpendingAnalysis:
         share fell, gaps."""
         agg = self.aggregates()
         top = agg[agg["area"] == agg["area"].iloc[-1]].set_index("period")
-        first, last = self.periods[0], self.periods[-1]
+        first, last = self.first_complete_period(), self.periods[-1]
         change = self.share_change()
         fell = int((change["direction"] == "fell").sum())
         ranked = int(change["rank"].notna().sum())

@@ -42,15 +42,25 @@ class _Cube:
 _ABSENT = "authority did not exist (reorganisation)"
 
 
-@lru_cache(maxsize=8)
-def _cube(measures: tuple[str, ...], periods: tuple[str, ...] | None,
-          predecessors: bool) -> _Cube:
-    """Pivot the long series table to arrays. ``predecessors=False``: current authorities
-    (same-area recodes kept, so Buckinghamshire has its full history); ``True``: every
-    authority with a figure, same-area recodes dropped (the summing rule of the data)."""
+def _long(source: str) -> pd.DataFrame:
+    """The long table behind a dataset: ``series`` (series.csv) or ``s251_history``."""
+    if source == "s251_history":
+        from fundmodel.scenarios.spending.history import s251_history_frame
+
+        return s251_history_frame()
     from fundmodel.data.series import load_series
 
-    frame = load_series()
+    return load_series()
+
+
+@lru_cache(maxsize=16)
+def _cube(measures: tuple[str, ...], periods: tuple[str, ...] | None,
+          predecessors: bool, source: str = "series") -> _Cube:
+    """Pivot the long series table to arrays. ``predecessors=False``: current authorities
+    (same-area recodes kept, so Buckinghamshire has its full history); ``True``: every
+    authority with a figure, same-area recodes dropped (the summing rule of the data).
+    ``source``: ``series`` or ``s251_history`` (see :func:`_long`)."""
+    frame = _long(source)
     rows = frame[frame["measure"].isin(measures)]
     flags = rows["flag"].str.split(";")
     is_pred = flags.map(lambda f: "predecessor" in f).to_numpy(bool)
@@ -140,23 +150,26 @@ def _pence(pounds: FloatArray) -> IntArray:
     return out
 
 
-def _aggregate_entities(cube_codes: tuple[str, ...], codes: np.ndarray) -> BoolArray:
+def _aggregate_entities(cube_codes: tuple[str, ...], codes: np.ndarray,
+                        successors: dict[str, tuple[str, ...]] | None = None) -> BoolArray:
     """Entities summed in the aggregates: the analysed councils, plus a former authority
-    when every one of its successors is analysed (so a subset never takes a whole county)."""
+    when every one of its successors is analysed (so a subset never takes a whole county).
+    ``successors``: predecessor -> successor codes (default the 2019-2023 reorganisations)."""
     chosen = set(codes.tolist())
-    keep = [c in chosen or (c in REORGANISED and set(REORGANISED[c].successors) <= chosen)
-            for c in cube_codes]
+    succ = successors if successors is not None else {
+        c: r.successors for c, r in REORGANISED.items()}
+    keep = [c in chosen or (c in succ and set(succ[c]) <= chosen) for c in cube_codes]
     return np.array(keep, dtype=bool)
 
 
 def _reconcile(dataset: str, lines: tuple[str, ...], values: FloatArray, codes: np.ndarray,
-               periods: tuple[str, ...]) -> pd.DataFrame:
+               periods: tuple[str, ...], source: str = "series") -> pd.DataFrame:
     """Council-years where the mapped lines differ from the published total by more than
     rounding (when the taxonomy maps every spend line of the dataset)."""
     columns = ["code", "period", "lines_sum", "published_total", "difference"]
     if set(lines) != set(dataset_lines(dataset)):
         return pd.DataFrame(columns=columns)
-    total = _take(_cube((TOTAL_LINE[dataset],), periods, False), codes)[0][0]
+    total = _take(_cube((TOTAL_LINE[dataset],), periods, False, source), codes)[0][0]
     summed = values.sum(axis=0)
     diff = total - summed
     bad = np.abs(diff) > RECONCILE_TOLERANCE[dataset]
@@ -169,7 +182,7 @@ def _reconcile(dataset: str, lines: tuple[str, ...], values: FloatArray, codes: 
 def _notes(dataset: str, recon: pd.DataFrame) -> tuple[str, ...]:
     notes = [
         "s251 lines are GROSS expenditure, RO3 lines NET of income: shares differ between them"
-        if dataset == "s251" else
+        if dataset.startswith("s251") else
         "RO3 lines are NET current expenditure (after income); s251 lines are gross",
         "per child: mid-year population at the start of the financial year (mid-2016 for "
         "2016-17)",

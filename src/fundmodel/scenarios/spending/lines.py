@@ -49,7 +49,15 @@ WEBB_ELASTICITY_HIGH = _RECORDS["webb_elasticity_high"]
 ELASTICITY_MIN_DEMAND_CHANGE = _RECORDS["elasticity_min_demand_change"]
 
 
-Dataset = Literal["s251", "ro3"]
+Dataset = Literal["s251", "ro3", "s251_history"]
+"""``s251``: LAIT section 251 lines 2016-17 to 2024-25 (gross); ``ro3``: RO3 net 2022-23 to
+2024-25; ``s251_history``: section 251 gross 2008-09 to 2024-25, the DfE per-year tables
+(``history.csv``) to 2015-16 joined to LAIT from 2016-17 (same seven lines; see
+:mod:`fundmodel.scenarios.spending.history`). A later ``ro3_history`` plugs in the same way."""
+
+
+LINE_DATASET: dict[str, str] = {"s251": "s251", "ro3": "ro3", "s251_history": "s251"}
+"""Dataset -> the dataset whose service lines (and taxonomy mapping) it uses."""
 
 
 Role = Literal["spend", "total", "component", "unit_cost"]
@@ -110,10 +118,11 @@ SERVICE_LINES: dict[str, ServiceLine] = {
 """Every service line fundmodel knows, keyed by series measure."""
 
 
-TOTAL_LINE: dict[str, str] = {"s251": "s251_cyps_total", "ro3": "ro3_csc_net"}
+TOTAL_LINE: dict[str, str] = {"s251": "s251_cyps_total", "ro3": "ro3_csc_net",
+                              "s251_history": "s251_cyps_total"}
 
 
-RECONCILE_TOLERANCE: dict[str, float] = {"s251": 10.0, "ro3": 10_000.0}
+RECONCILE_TOLERANCE: dict[str, float] = {"s251": 10.0, "ro3": 10_000.0, "s251_history": 10.0}
 """Largest difference (pounds) between the mapped lines and the published total that is
 rounding: s251 is published to the pound (a few pounds over seven lines), RO3 in thousands
 of pounds (up to £1,000 a line)."""
@@ -125,4 +134,5 @@ def dataset_lines(dataset: str, role: Role = "spend") -> tuple[str, ...]:
     >>> dataset_lines("s251")[:2]
     ('s251_lac', 's251_safeguarding')
     """
-    return tuple(m for m, s in SERVICE_LINES.items() if s.dataset == dataset and s.role == role)
+    base = LINE_DATASET.get(dataset, dataset)
+    return tuple(m for m, s in SERVICE_LINES.items() if s.dataset == base and s.role == role)

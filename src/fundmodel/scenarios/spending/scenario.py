@@ -34,6 +34,9 @@ class SpendingScenario(Scenario):
 
     ``taxonomy`` is a shipped name, a path to your YAML file, or an inline taxonomy.
     ``targets`` are focus shares in percent (bare numbers are recorded as user-supplied).
+    ``dataset: s251_history`` runs from 2008-09 (shares from 2010-11). ``deflator``: ``gdp``
+    (default, HM Treasury GDP deflator March 2026, 2024-25 prices), a :class:`Deflator`
+    (e.g. the labelled illustrative one), or ``null`` for cash only.
 
     >>> s = prevention_scenario()
     >>> [t.value for t in s.targets], s.ask
@@ -46,7 +49,7 @@ class SpendingScenario(Scenario):
     start: str | None = None
     end: str | None = None
     targets: tuple[Parameter, ...] = (PROMISE_PREVENTIVE_SHARE, NAO_PREVENTIVE_SHARE_2010_11)
-    deflator: Deflator | None = None
+    deflator: Deflator | Literal["gdp"] | None = "gdp"
     demand: Literal["referrals", "cin", "cpp", "cla"] = "cla"
     ask: Literal["family_help", "care_review"] = "family_help"
 
