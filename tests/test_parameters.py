@@ -38,7 +38,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_every_shipped_file_is_a_topic_and_every_record_names_its_file() -> None:
     files = sorted(p.stem for p in PARAMETER_FOLDER.glob("*.yaml"))
     assert shipped_topics() == files == ["children_act", "investment", "overspend", "rcc",
-                                         "spending"]
+                                         "settlement", "spending"]
     for topic in files:
         raw = yaml.safe_load((PARAMETER_FOLDER / f"{topic}.yaml").read_text("utf-8"))
         records = shipped(topic)
@@ -46,7 +46,7 @@ def test_every_shipped_file_is_a_topic_and_every_record_names_its_file() -> None
         for name, record in records.items():
             assert record.ref == f"{topic}.yaml#{name}"
             assert record.value == pytest.approx(float(raw["records"][name]["value"]))
-    assert len(all_parameters()) == sum(len(shipped(t)) for t in files) == 39
+    assert len(all_parameters()) == sum(len(shipped(t)) for t in files) == 45
 
 
 def test_the_children_act_weights_are_the_file_values_a_third_and_a_sixth() -> None:

@@ -10,7 +10,7 @@ errors naming the file, the record and the field. Each record loaded carries
 >>> weights["weight_deprivation"].ref
 'children_act.yaml#weight_deprivation'
 >>> sorted(shipped_topics())
-['children_act', 'investment', 'overspend', 'rcc', 'spending']
+['children_act', 'investment', 'overspend', 'rcc', 'settlement', 'spending']
 
 Your own file overrides shipped values record by record:
 
