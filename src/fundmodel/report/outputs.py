@@ -7,7 +7,7 @@ YAML, the fundmodel version and the checksums of the data and of every file writ
 ...                        "formula: children_act\\ntotal: 1000000\\n")
 >>> out = pathlib.Path(tempfile.mkdtemp())
 >>> [p.name for p in write_result(s, s.run(), out)]
-['result.csv', 'summary.txt', 'scenario.yaml', 'manifest.yaml']
+['result.csv', 'summary.txt', 'scenario.yaml', 'allocations.csv', 'manifest.yaml']
 """
 
 from __future__ import annotations
@@ -33,12 +33,17 @@ def data_checksums() -> dict[str, str]:
 
 def write_result(scenario: Scenario, result: ScenarioResult, out: Path,
                  authorities_checksum: str | None = None) -> list[Path]:
-    """Write result.csv, summary.txt, scenario.yaml and manifest.yaml into ``out``."""
+    """Write result.csv, summary.txt, scenario.yaml and manifest.yaml into ``out``, and
+    allocations.csv (code, name, year, amount, ...) for results that allocate money."""
     files = {
         "result.csv": result.to_frame().to_csv(index=False, lineterminator="\n"),
         "summary.txt": result.summary() + "\n",
         "scenario.yaml": scenario.to_yaml(),
     }
+    tidy = getattr(result, "allocations_frame", None)
+    if callable(tidy):
+        files["allocations.csv"] = tidy().to_csv(index=False, lineterminator="\n",
+                                                  float_format="%.10g")
     paths = []
     for name, text in files.items():
         path = out / name

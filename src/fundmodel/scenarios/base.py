@@ -83,7 +83,7 @@ def _adapter() -> TypeAdapter[Any]:
     return TypeAdapter(union)
 
 
-FAMILY_MODULES = ("allocation", "family_help", "overspend", "rcc", "spending")
+FAMILY_MODULES = ("allocation", "family_help", "overspend", "rcc", "spending", "transition")
 """Modules under fundmodel.scenarios that define scenario families."""
 
 
