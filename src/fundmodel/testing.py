@@ -26,13 +26,14 @@ import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
-from fundmodel._types import FloatArray
+from fundmodel._types import FloatArray, IntArray
 from fundmodel.data.authorities import Authorities, authorities_from_frame
 from fundmodel.data.codes import REGIONS
 from fundmodel.engine.allocate import allocate
 from fundmodel.engine.formula import Damping, Indicator, NeedsFormula
 from fundmodel.engine.result import Allocation
 from fundmodel.scenarios.rcc import RCCResult
+from fundmodel.scenarios.transition_result import TransitionResult
 
 
 def synthetic_authorities(
@@ -214,3 +215,51 @@ def check_monotone(case: AllocationCase, council: int, indicator: int, increase:
         f"council {council}: share fell from {before} to {after} when indicator "
         f"{indicator} rose by {increase}"
     )
+
+
+def check_transition_invariants(result: TransitionResult) -> None:
+    """Every year is whole pence summing to its pot; no council below its floor or above
+    its ceiling (to the penny) against the previous year (uprated in real terms)."""
+    plan = result.plan
+    pence = result.amount_pence
+    assert pence.dtype == np.int64, f"amounts must be whole pence, got {pence.dtype}"
+    pots = plan.pot_pence()
+    for k, year in enumerate(plan.years):
+        assert int(pence[k].sum()) == int(pots[k]), (
+            f"{year} sums to {int(pence[k].sum())}p, not its pot {int(pots[k])}p")
+    floors, ceilings = plan.bounds(result.authorities)
+    previous = result.baseline * 100.0
+    uprate = plan.uprating()
+    for k, year in enumerate(plan.years):
+        ref = previous * uprate[k]
+        slack = 1e-6 * max(1.0, float(ref.sum()))
+        if floors is not None:
+            low = np.floor(ref * (1.0 + np.nan_to_num(floors[k], nan=-1.0)) - slack)
+            below = np.flatnonzero(pence[k] < low)
+            if below.size:
+                i = int(below[0])
+                raise AssertionError(f"{year}: {result.authorities.codes[i]} below its floor: "
+                                     f"{pence[k, i]}p < {low[i]}p")
+        if ceilings is not None and not np.isnan(ceilings[k]).all():
+            high = np.ceil(ref * (1.0 + ceilings[k]) + slack)
+            above = np.flatnonzero(pence[k] > high)
+            if above.size:
+                i = int(above[0])
+                raise AssertionError(f"{year}: {result.authorities.codes[i]} above its "
+                                     f"ceiling: {pence[k, i]}p > {high[i]}p")
+        previous = pence[k].astype(np.float64)
+
+
+def check_equal_split(pence: IntArray, eligible: Sequence[int], ranks: IntArray) -> None:
+    """The eligible councils' amounts are identical to the penny, except that the pennies
+    that do not divide go one each to the lowest ONS codes (the documented tie rule)."""
+    at = np.asarray(eligible, dtype=np.int64)
+    amounts = np.asarray(pence)[..., at].reshape(-1, at.size)
+    order = np.argsort(ranks[at], kind="stable")
+    for row in amounts:
+        ordered = row[order]
+        low = int(ordered.min())
+        assert int(ordered.max()) - low <= 1, f"equal split differs by more than 1p: {row}"
+        extra = ordered - low
+        assert np.all(np.diff(extra) <= 0), (
+            f"remainder pennies must go to the lowest ONS codes first: {ordered}")

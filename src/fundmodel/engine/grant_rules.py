@@ -41,9 +41,10 @@ from fundmodel._types import FloatArray, IntArray
 from fundmodel.core.model import FrozenModel
 from fundmodel.data.authorities import Authorities
 from fundmodel.engine.money import format_gbp, largest_remainder, total_in_pence
+from fundmodel.engine.resources import RefMoney
 from fundmodel.engine.result import Allocation
 from fundmodel.errors import DataError, FormulaError
-from fundmodel.parameters.records import Money
+from fundmodel.parameters.records import Parameter
 
 
 def council_positions(authorities: Authorities, councils: Sequence[str], what: str
@@ -71,11 +72,11 @@ class GrantRules(FrozenModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    fixed: dict[str, Money] = Field(default_factory=dict,
+    fixed: dict[str, RefMoney] = Field(default_factory=dict,
                                     description="council (code or name) -> amount")
     exclude: tuple[str, ...] = Field(default=(), description="councils that get nothing")
     remainder: Literal["formula", "equal"] = "formula"
-    minimum: Money | None = Field(default=None,
+    minimum: RefMoney | None = Field(default=None,
                                   description="least any eligible council gets (formula rest)")
 
     @model_validator(mode="after")
@@ -84,6 +85,10 @@ class GrantRules(FrozenModel):
         if both:
             raise ValueError(f"councils {both} are both fixed and excluded")
         return self
+
+    def parameters(self) -> list[Parameter]:
+        """The amounts behind the rules, for citations."""
+        return [*self.fixed.values(), *([self.minimum] if self.minimum else [])]
 
     def apply(self, weights: FloatArray, pot_pence: int, authorities: Authorities
               ) -> tuple[IntArray, npt.NDArray[np.str_]]:
@@ -174,4 +179,7 @@ def apply_grant_rules(allocation: Allocation, rules: GrantRules) -> Allocation:
                            "rules, then run a transition (kind: transition) for floors")
     pence, status = rules.apply(allocation.formula_amount, allocation.total_pence,
                                 allocation.authorities)
-    return dataclasses.replace(allocation, amount_pence=pence, rule_status=status)
+    cited = tuple(f"grant rules: {p.label}: {p.cite()}" + (" (assumption)" if p.assumption else "")
+                  for p in rules.parameters())
+    return dataclasses.replace(allocation, amount_pence=pence, rule_status=status,
+                               rule_sources=cited)

@@ -35,7 +35,22 @@ from fundmodel.core.model import FrozenModel
 from fundmodel.data.authorities import Authorities
 from fundmodel.errors import DataError, FormulaError
 from fundmodel.parameters import shipped
-from fundmodel.parameters.records import Parameter, Unit, as_parameter
+from fundmodel.parameters.records import Money, Parameter, Unit, as_parameter
+
+
+def parameter_ref(value: Any) -> Any:
+    """A ``topic#record`` string stands for that shipped record; anything else is left.
+
+    >>> parameter_ref("settlement#england_average_band_d_2023_24").value
+    2065.0
+    """
+    if isinstance(value, str) and "#" in value:
+        topic, _, record = value.partition("#")
+        try:
+            return shipped(topic)[record]
+        except KeyError as exc:
+            raise ValueError(str(exc.args[0])) from None
+    return value
 
 
 def _resolve(value: Any, unit: Unit, label: str) -> Any:
@@ -51,6 +66,9 @@ def _resolve(value: Any, unit: Unit, label: str) -> Any:
 BandD = Annotated[Parameter | str, BeforeValidator(
     lambda v: _resolve(v, Unit.GBP, "notional Band D"))]
 """A Band D amount in pounds: a Parameter, a number, a ``topic#record`` ref, or a column."""
+
+RefMoney = Annotated[Money, BeforeValidator(parameter_ref)]
+"""Money that may also be given as a ``topic#record`` reference in a scenario file."""
 
 Share = Annotated[Parameter | str, BeforeValidator(
     lambda v: _resolve(v, Unit.RATIO, "resource share"))]

@@ -50,6 +50,7 @@ class Allocation:
     transformed: dict[str, FloatArray] = field(default_factory=dict)
     year: str | None = None
     rule_status: npt.NDArray[np.str_] | None = None
+    rule_sources: tuple[str, ...] = ()
 
     @property
     def n_variants(self) -> int:
@@ -104,7 +105,8 @@ class Allocation:
             extra += [f"resources: {p.label}: {p.cite()}"
                       + (" (assumption)" if p.assumption else "")
                       for p in resources.parameters()]
-        return [*sorted(weights), *transforms, *extra, *cite_columns(columns)]
+        return [*sorted(weights), *transforms, *extra, *self.rule_sources,
+                *cite_columns(columns)]
 
     def to_frame(self, variant: int = 0) -> pd.DataFrame:
         """One row per authority: need share, final amount (£, whole pence), need (weighted
@@ -187,6 +189,11 @@ class Allocation:
         if self.rule_status is not None:
             counts = pd.Series(self.rule_status).value_counts().sort_index()
             lines.append("  grant rules: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            equal = frame[frame["rule"] == "equal share"]["amount"]
+            if len(equal):
+                lines.append(f"  equal share: {format_gbp(float(equal.min()), '', 2)} to "
+                             f"{format_gbp(float(equal.max()), '', 2)} each "
+                             f"({len(equal)} councils)")
         return "\n".join(lines)
 
     def allocations_frame(self, variant: int = 0) -> pd.DataFrame:

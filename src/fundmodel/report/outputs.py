@@ -31,6 +31,18 @@ def data_checksums() -> dict[str, str]:
     return {n: hashlib.sha256(base.joinpath(n).read_bytes()).hexdigest() for n in names}
 
 
+_POUND_COLUMNS = ("amount", "baseline", "target", "resources")
+
+
+def _pounds(frame: Any) -> Any:
+    """Money columns as text with exactly two decimals (pounds and pence)."""
+    out = frame.copy()
+    for column in _POUND_COLUMNS:
+        if column in out:
+            out[column] = out[column].map(lambda x: "" if x != x else f"{x:.2f}")
+    return out
+
+
 def write_result(scenario: Scenario, result: ScenarioResult, out: Path,
                  authorities_checksum: str | None = None) -> list[Path]:
     """Write result.csv, summary.txt, scenario.yaml and manifest.yaml into ``out``, and
@@ -42,8 +54,7 @@ def write_result(scenario: Scenario, result: ScenarioResult, out: Path,
     }
     tidy = getattr(result, "allocations_frame", None)
     if callable(tidy):
-        files["allocations.csv"] = tidy().to_csv(index=False, lineterminator="\n",
-                                                  float_format="%.10g")
+        files["allocations.csv"] = _pounds(tidy()).to_csv(index=False, lineterminator="\n")
     paths = []
     for name, text in files.items():
         path = out / name

@@ -23,10 +23,9 @@ from pydantic import Field, model_validator
 
 from fundmodel.engine.grant_rules import GrantRules
 from fundmodel.engine.named_formulas import FormulaOrPreset
-from fundmodel.engine.resources import Resources
+from fundmodel.engine.resources import RefMoney, Resources
 from fundmodel.engine.transforms import IndicatorTransform
 from fundmodel.engine.years import year_start
-from fundmodel.parameters.records import Money
 from fundmodel.scenarios.base import Scenario
 
 if TYPE_CHECKING:
@@ -39,7 +38,7 @@ class AllocationScenario(Scenario):
 
     kind: Literal["allocation"] = "allocation"
     formula: FormulaOrPreset
-    total: Money
+    total: RefMoney
     year: str | None = Field(default=None, description="financial year, e.g. 2025-26")
     transforms: dict[str, IndicatorTransform] | None = None
     resources: Resources | None = None

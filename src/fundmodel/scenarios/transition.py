@@ -32,6 +32,7 @@ from pydantic import Field, model_validator
 
 from fundmodel.core.model import FrozenModel
 from fundmodel.engine.named_formulas import FormulaOrPreset
+from fundmodel.engine.resources import RefMoney
 from fundmodel.engine.transition import (
     CeilingValue,
     FloorGroup,
@@ -41,7 +42,6 @@ from fundmodel.engine.transition import (
 )
 from fundmodel.engine.years import Deflator
 from fundmodel.errors import DataError, ScenarioError
-from fundmodel.parameters.records import Money
 from fundmodel.scenarios.base import Scenario
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class BaselineSpec(FrozenModel):
 
     column: str | None = Field(default=None, min_length=1)
     formula: FormulaOrPreset | None = None
-    total: Money | None = Field(default=None, description="default: the first year's pot")
+    total: RefMoney | None = Field(default=None, description="default: the first year's pot")
 
     @model_validator(mode="after")
     def _one(self) -> BaselineSpec:
@@ -75,8 +75,8 @@ class TransitionScenario(Scenario):
     baseline: BaselineSpec
     target: FormulaOrPreset
     years: tuple[str, ...] = Field(min_length=1)
-    pot: Money | None = None
-    pots: tuple[Money, ...] | None = None
+    pot: RefMoney | None = None
+    pots: tuple[RefMoney, ...] | None = None
     phasing: tuple[Phase, ...] = Field(min_length=1)
     floor: FloorValue | tuple[FloorValue | None, ...] | None = None
     ceiling: CeilingValue | tuple[CeilingValue | None, ...] | None = None
