@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fundmodel import allocate
@@ -183,3 +183,15 @@ def test_raising_a_tax_base_never_raises_that_allocation(
     assert second.formula_amount[0, who] <= first.formula_amount[0, who] + slack
     # penny rounding can move a council by at most one penny
     assert second.amount_pence[0, who] <= first.amount_pence[0, who] + 1
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.floats(1.0, 1e4), st.floats(0.0, 1e3)), min_size=2, max_size=15),
+       st.integers(0, 14), st.floats(0.0, 1e3))
+def test_testing_helpers_for_resources(rows: list[tuple[float, float]], who: int,
+                                       more: float) -> None:
+    from fundmodel.testing import check_tax_base_monotone, check_zero_resources_is_plain
+
+    la = _la([[k] for k, _ in rows], tax_base=[b for _, b in rows])
+    check_zero_resources_is_plain(_resources_formula(), la, 12345.67)
+    check_tax_base_monotone(_resources_formula(), la, 12345.67, who % len(rows), more)

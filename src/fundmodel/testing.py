@@ -263,3 +263,37 @@ def check_equal_split(pence: IntArray, eligible: Sequence[int], ranks: IntArray)
         extra = ordered - low
         assert np.all(np.diff(extra) <= 0), (
             f"remainder pennies must go to the lowest ONS codes first: {ordered}")
+
+
+def _with_column(authorities: Authorities, name: str, values: FloatArray) -> Authorities:
+    frame = authorities.to_frame()
+    frame[name] = values
+    return authorities_from_frame(frame, f"{authorities.source} (test copy)")
+
+
+def check_zero_resources_is_plain(formula: NeedsFormula, authorities: Authorities,
+                                  total: float) -> None:
+    """With every council's tax base at zero, needs minus resources is the plain formula,
+    to the penny."""
+    assert formula.resources is not None, "the formula has no resources adjustment"
+    zeroed = _with_column(authorities, formula.resources.tax_base, np.zeros(authorities.n))
+    plain = allocate(formula.model_copy(update={"resources": None}), zeroed, total)
+    equalised = allocate(formula, zeroed, total)
+    bad = np.flatnonzero(plain.amount_pence[0] != equalised.amount_pence[0])
+    assert bad.size == 0, (f"{zeroed.codes[bad[0]]}: {equalised.amount_pence[0, bad[0]]}p "
+                           f"with zero resources, {plain.amount_pence[0, bad[0]]}p plain")
+
+
+def check_tax_base_monotone(formula: NeedsFormula, authorities: Authorities, total: float,
+                            council: int, increase: float) -> None:
+    """Raising one council's tax base never raises its allocation (one rounding penny
+    allowed: the largest-remainder pennies move with everyone's amounts)."""
+    assert formula.resources is not None, "the formula has no resources adjustment"
+    column = formula.resources.tax_base
+    first = allocate(formula, authorities, total)
+    bumped = authorities.column(column).copy()
+    bumped[council] += increase
+    second = allocate(formula, _with_column(authorities, column, bumped), total)
+    before, after = first.amount_pence[0, council], second.amount_pence[0, council]
+    assert after <= before + 1, (f"{authorities.codes[council]}: allocation rose from "
+                                 f"{before}p to {after}p when its tax base rose by {increase}")
