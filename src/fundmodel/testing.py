@@ -33,7 +33,7 @@ except ImportError as exc:  # pragma: no cover - exercised in an environment wit
         "fundmodel.testing needs hypothesis, which is in the test extra: "
         "pip install 'fundmodel[test]'") from exc
 
-from fundmodel._types import FloatArray
+from fundmodel._types import FloatArray, IntArray
 from fundmodel.data.authorities import Authorities, authorities_from_frame
 from fundmodel.data.codes import REGIONS
 from fundmodel.engine.allocate import allocate
@@ -41,6 +41,7 @@ from fundmodel.engine.formula import Damping, Indicator, NeedsFormula
 from fundmodel.engine.result import Allocation
 from fundmodel.errors import InfeasibleDampingError
 from fundmodel.scenarios.rcc import RCCResult
+from fundmodel.scenarios.transition_result import TransitionResult
 
 
 def synthetic_authorities(
@@ -292,3 +293,85 @@ def check_formula_invariants(formula: NeedsFormula, authorities: Authorities, to
     scaled = allocate(formula, authorities_from_frame(frame, "scaled authorities"), total)
     assert np.array_equal(scaled.amount_pence, result.amount_pence), (
         "halving every indicator column changed the amounts")
+
+
+def check_transition_invariants(result: TransitionResult) -> None:
+    """Every year is whole pence summing to its pot; no council below its floor or above
+    its ceiling (to the penny) against the previous year (uprated in real terms)."""
+    plan = result.plan
+    pence = result.amount_pence
+    assert pence.dtype == np.int64, f"amounts must be whole pence, got {pence.dtype}"
+    pots = plan.pot_pence()
+    for k, year in enumerate(plan.years):
+        assert int(pence[k].sum()) == int(pots[k]), (
+            f"{year} sums to {int(pence[k].sum())}p, not its pot {int(pots[k])}p")
+    floors, ceilings = plan.bounds(result.authorities)
+    previous = result.baseline * 100.0
+    uprate = plan.uprating()
+    for k, year in enumerate(plan.years):
+        ref = previous * uprate[k]
+        slack = 1e-6 * max(1.0, float(ref.sum()))
+        if floors is not None:
+            low = np.floor(ref * (1.0 + np.nan_to_num(floors[k], nan=-1.0)) - slack)
+            below = np.flatnonzero(pence[k] < low)
+            if below.size:
+                i = int(below[0])
+                raise AssertionError(f"{year}: {result.authorities.codes[i]} below its floor: "
+                                     f"{pence[k, i]}p < {low[i]}p")
+        if ceilings is not None and not np.isnan(ceilings[k]).all():
+            high = np.ceil(ref * (1.0 + ceilings[k]) + slack)
+            above = np.flatnonzero(pence[k] > high)
+            if above.size:
+                i = int(above[0])
+                raise AssertionError(f"{year}: {result.authorities.codes[i]} above its "
+                                     f"ceiling: {pence[k, i]}p > {high[i]}p")
+        previous = pence[k].astype(np.float64)
+
+
+def check_equal_split(pence: IntArray, eligible: Sequence[int], ranks: IntArray) -> None:
+    """The eligible councils' amounts are identical to the penny, except that the pennies
+    that do not divide go one each to the lowest ONS codes (the documented tie rule)."""
+    at = np.asarray(eligible, dtype=np.int64)
+    amounts = np.asarray(pence)[..., at].reshape(-1, at.size)
+    order = np.argsort(ranks[at], kind="stable")
+    for row in amounts:
+        ordered = row[order]
+        low = int(ordered.min())
+        assert int(ordered.max()) - low <= 1, f"equal split differs by more than 1p: {row}"
+        extra = ordered - low
+        assert np.all(np.diff(extra) <= 0), (
+            f"remainder pennies must go to the lowest ONS codes first: {ordered}")
+
+
+def _with_column(authorities: Authorities, name: str, values: FloatArray) -> Authorities:
+    frame = authorities.to_frame()
+    frame[name] = values
+    return authorities_from_frame(frame, f"{authorities.source} (test copy)")
+
+
+def check_zero_resources_is_plain(formula: NeedsFormula, authorities: Authorities,
+                                  total: float) -> None:
+    """With every council's tax base at zero, needs minus resources is the plain formula,
+    to the penny."""
+    assert formula.resources is not None, "the formula has no resources adjustment"
+    zeroed = _with_column(authorities, formula.resources.tax_base, np.zeros(authorities.n))
+    plain = allocate(formula.model_copy(update={"resources": None}), zeroed, total)
+    equalised = allocate(formula, zeroed, total)
+    bad = np.flatnonzero(plain.amount_pence[0] != equalised.amount_pence[0])
+    assert bad.size == 0, (f"{zeroed.codes[bad[0]]}: {equalised.amount_pence[0, bad[0]]}p "
+                           f"with zero resources, {plain.amount_pence[0, bad[0]]}p plain")
+
+
+def check_tax_base_monotone(formula: NeedsFormula, authorities: Authorities, total: float,
+                            council: int, increase: float) -> None:
+    """Raising one council's tax base never raises its allocation (one rounding penny
+    allowed: the largest-remainder pennies move with everyone's amounts)."""
+    assert formula.resources is not None, "the formula has no resources adjustment"
+    column = formula.resources.tax_base
+    first = allocate(formula, authorities, total)
+    bumped = authorities.column(column).copy()
+    bumped[council] += increase
+    second = allocate(formula, _with_column(authorities, column, bumped), total)
+    before, after = first.amount_pence[0, council], second.amount_pence[0, council]
+    assert after <= before + 1, (f"{authorities.codes[council]}: allocation rose from "
+                                 f"{before}p to {after}p when its tax base rose by {increase}")

@@ -34,7 +34,8 @@ from fundmodel.engine.named_formulas import named_formula
 from fundmodel.engine.result import Allocation
 from fundmodel.errors import InvalidInputError
 from fundmodel.parameters.records import Parameter
-from fundmodel.report.charts import HEX_ACKNOWLEDGEMENT, winners_losers_data
+from fundmodel.report.charts import winners_losers_data
+from fundmodel.report.house import HEX_ACKNOWLEDGEMENT
 from fundmodel.scenarios.allocation import AllocationScenario
 from fundmodel.scenarios.base import ScenarioHeader, load_scenario_text
 

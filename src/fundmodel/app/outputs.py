@@ -27,13 +27,9 @@ from fundmodel.app.compute import View, assumptions, baseline_label, build_scena
 from fundmodel.core.files import write_text_atomic
 from fundmodel.errors import FundmodelError
 from fundmodel.report.brief import write_brief
-from fundmodel.report.charts import (
-    hex_map_data,
-    plot_hex_map,
-    plot_winners_losers,
-    save_chart,
-)
+from fundmodel.report.charts import hex_map_data, plot_hex_map, plot_winners_losers
 from fundmodel.report.council import council_results_data, plot_council_results
+from fundmodel.report.house import save_chart
 
 CHARTS = {"map": "hex map of £ per child", "winners": "winners and losers",
           "council": "the selected council across scenarios"}

@@ -19,6 +19,7 @@ from fundmodel.data.authorities import Authorities
 from fundmodel.engine.damping import damp_with_ceiling, damp_without_ceiling
 from fundmodel.engine.formula import NeedsFormula, check_weights
 from fundmodel.engine.money import largest_remainder, total_in_pence
+from fundmodel.engine.resources import equalise
 from fundmodel.engine.result import Allocation
 from fundmodel.engine.scratch import Scratch
 from fundmodel.errors import FormulaError
@@ -92,9 +93,13 @@ def allocate(
     elif baseline is not None:
         base = _check_baseline(np.asarray(baseline, np.float64), authorities)
 
+    pots = np.full(w.shape[0], pot_pence, dtype=np.int64)
+    resources = equalised = x = None
+    if formula.resources is not None:
+        resources = formula.resources.amounts(authorities)
+        equalised, x, _ = equalise(shares, resources, pots / 100.0)
     raw, pence, lam = _allocate_rows(
-        formula, shares, np.full(w.shape[0], pot_pence, dtype=np.int64), base,
-        authorities.code_rank(),
+        formula, shares, pots, base, authorities.code_rank(), equalised=equalised,
     )
     return Allocation(
         formula=formula,
@@ -108,7 +113,18 @@ def allocate(
         baseline=base,
         gain_scale=lam,
         scaling_factor=(pot_exact / need_total[:, 0]) if formula.basis == "per_unit" else None,
+        resources=resources,
+        equalisation_x=x,
+        thresholds=_thresholds(formula, authorities),
+        transformed={i.name: i.values(authorities, purpose=f"indicator {i.name!r}")
+                     for i in formula.indicators if i.transform is not None},
     )
+
+
+def _thresholds(formula: NeedsFormula, authorities: Authorities) -> dict[str, float]:
+    """The threshold each top-up indicator used on these authorities, by indicator name."""
+    used = {i.name: i.threshold_used(authorities) for i in formula.indicators}
+    return {name: t for name, t in used.items() if t is not None}
 
 
 def _need_shares(
@@ -143,6 +159,8 @@ def _allocate_rows(
     tiebreak: IntArray,
     scratch: Scratch | None = None,
     out: IntArray | None = None,
+    *,
+    equalised: FloatArray | None = None,
 ) -> tuple[FloatArray, IntArray, FloatArray | None]:
     """Formula amounts, penny-exact amounts and damping ``lam`` for rows of shares.
 
@@ -153,11 +171,20 @@ def _allocate_rows(
     Batch callers pass a :class:`~fundmodel.engine.scratch.Scratch` (work arrays reused from
     chunk to chunk; the returned formula amounts then live in it until the next call) and
     ``out``, an int64 (rows x authorities) array that receives the pence.
+    ``equalised`` (a formula with resources) holds each row's needs-minus-resources amounts
+    (:func:`fundmodel.engine.resources.equalise`), used in place of shares x pot.
     """
     work = scratch if scratch is not None else Scratch()
     shape = shares.shape
-    raw = np.multiply(shares, (pot_pence / 100.0)[:, None],
-                      out=work.array("raw", shape) if scratch is not None else None)
+    if formula.resources is not None and equalised is None:
+        raise FormulaError(
+            "this formula has a resources adjustment: pass the equalised amounts "
+            "(fundmodel.engine.resources.equalise) to the batch path")
+    if equalised is not None:
+        raw = equalised
+    else:
+        raw = np.multiply(shares, (pot_pence / 100.0)[:, None],
+                          out=work.array("raw", shape) if scratch is not None else None)
     lam: FloatArray | None = None
     zeros = work.zeros(shape)  # np.maximum against zeros: much faster than against 0.0
     if formula.damping is not None and formula.damping.ceiling is None:

@@ -37,11 +37,14 @@ from fundmodel.errors import InfeasibleDampingError
 
 
 def apply_damping(
-    raw: FloatArray, baseline: FloatArray, floor: float | None, ceiling: float | None
+    raw: FloatArray, baseline: FloatArray, floor: float | FloatArray | None,
+    ceiling: float | FloatArray | None,
 ) -> tuple[FloatArray, FloatArray]:
     """Damp ``raw`` (variants x authorities) against ``baseline``; returns amounts and ``lam``.
 
     Totals per row are preserved (up to float rounding; penny rounding comes after).
+    ``floor`` and ``ceiling`` may be one value or one per authority (shape (authorities,),
+    e.g. floor groups), each floor at most 0 and each ceiling at least 0.
     The amounts are a new array, the caller's to keep.
     """
     raw = np.atleast_2d(raw)
@@ -51,8 +54,8 @@ def apply_damping(
 
 
 def damp_with_ceiling(
-    raw: FloatArray, baseline: FloatArray, floor: float | None, ceiling: float,
-    scratch: Scratch, *, fresh: bool = False,
+    raw: FloatArray, baseline: FloatArray, floor: float | FloatArray | None,
+    ceiling: float | FloatArray, scratch: Scratch, *, fresh: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
     """Floor and ceiling, with every (rows x authorities) work array from ``scratch``.
 
@@ -122,7 +125,7 @@ def damp_with_ceiling(
 
 
 def damp_without_ceiling(
-    raw: FloatArray, baseline: FloatArray, floor: float | None, scratch: Scratch,
+    raw: FloatArray, baseline: FloatArray, floor: float | FloatArray | None, scratch: Scratch,
     *, fresh: bool = False, totals: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """The floor-only case in closed form, with work arrays from ``scratch``.
@@ -158,14 +161,21 @@ def damp_without_ceiling(
     return out, lam
 
 
-def _check_floor(floor: float | None, protection: FloatArray, available: FloatArray,
-                 tol: FloatArray) -> None:
+def _pct(value: float | FloatArray | None) -> str:
+    """A floor or ceiling for messages: ``-5.0%``, or a range when it differs by authority."""
+    values = np.atleast_1d(np.asarray(value, dtype=np.float64))
+    low, high = float(values.min()), float(values.max())
+    return f"{low:+.1%}" if low == high else f"{low:+.1%} to {high:+.1%}"
+
+
+def _check_floor(floor: float | FloatArray | None, protection: FloatArray,
+                 available: FloatArray, tol: FloatArray) -> None:
     """Raise if protecting councils at the floor costs more than all gains above baseline."""
     short = protection - available
     if np.any(short > tol):
         v = int(np.argmax(short))
         raise InfeasibleDampingError(
-            f"floor of {floor:+.1%} is infeasible (variant {v}): protecting councils costs "
+            f"floor of {_pct(floor)} is infeasible (variant {v}): protecting councils costs "
             f"{format_gbp(protection[v], 'auto')} but gains above baseline total only "
             f"{format_gbp(available[v], 'auto')}; the pot is {format_gbp(short[v], 'auto')} short"
         )
@@ -180,7 +190,7 @@ def _solve_with_ceilings(
     needed: FloatArray,
     tol: FloatArray,
     lam: FloatArray,
-    ceiling: float,
+    ceiling: float | FloatArray,
     variants: npt.NDArray[np.intp],
     scratch: Scratch | None = None,
 ) -> FloatArray:
@@ -217,7 +227,7 @@ def _solve_with_ceilings(
         if np.any(left > tol):
             row = int(np.flatnonzero(left > tol)[0])
             raise InfeasibleDampingError(
-                f"ceiling of {ceiling:+.1%} is infeasible (variant {int(variants[row])}): with "
+                f"ceiling of {_pct(ceiling)} is infeasible (variant {int(variants[row])}): with "
                 f"every gainer at its ceiling, {format_gbp(left[row], 'auto')} of the pot "
                 "cannot be allocated"
             )

@@ -24,7 +24,10 @@ from pydantic import ConfigDict, Field, model_validator
 
 from fundmodel._types import FloatArray
 from fundmodel.core.model import FrozenModel
-from fundmodel.engine.measures import Measure
+from fundmodel.data.authorities import Authorities
+from fundmodel.engine.measures import Measure, checked_column
+from fundmodel.engine.resources import Resources
+from fundmodel.engine.transforms import IndicatorTransform
 from fundmodel.errors import FormulaError
 from fundmodel.parameters.records import NonNegativeWeight, Unit, as_parameter
 
@@ -39,6 +42,38 @@ class Indicator(Measure):
     name: str = Field(min_length=1)
     weight: NonNegativeWeight
     proxy: str | None = None
+    transform: IndicatorTransform | None = Field(
+        default=None, description="ratio, cap or threshold top-up (fundmodel.engine.transforms)")
+
+    def describe(self) -> str:
+        """Human-readable definition, including any transform."""
+        if self.transform is None:
+            return super().describe()
+        parts = [self.transform.describe(self.column)] + ([self.times] if self.times else [])
+        if self.scale != 1.0:
+            parts.append(f"{self.scale:g}")
+        return " x ".join(parts)
+
+    def values(self, authorities: Authorities, *, purpose: str = "formula") -> FloatArray:
+        """Per-authority values, the transform applied before ``times`` and ``scale``."""
+        if self.transform is None:
+            return super().values(authorities, purpose=purpose)
+        x = checked_column(authorities, self.column, purpose)
+        times = checked_column(authorities, self.times, purpose) if self.times else None
+        x = self.transform.apply(x, authorities, weights=times, label=purpose)
+        if times is not None:
+            x = x * times
+        return x * self.scale
+
+    def threshold_used(self, authorities: Authorities) -> float | None:
+        """The threshold this indicator's top-up uses on ``authorities`` (None if none)."""
+        if self.transform is None or self.transform.threshold is None:
+            return None
+        x = self.transform.before_threshold(
+            checked_column(authorities, self.column, "threshold"), authorities, self.name)
+        weights = checked_column(authorities, self.times, "threshold") if self.times else (
+            authorities.column(self.transform.per) if self.transform.per else None)
+        return self.transform.threshold_value(x, weights)
 
 
 class Damping(FrozenModel):
@@ -81,6 +116,8 @@ class NeedsFormula(FrozenModel):
         default=None, description="numeric column of multipliers (1.0 = no adjustment)"
     )
     damping: Damping | None = None
+    resources: Resources | None = Field(
+        default=None, description="needs minus resources (fundmodel.engine.resources)")
     description: str = ""
 
     @model_validator(mode="after")

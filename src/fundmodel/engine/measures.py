@@ -39,13 +39,14 @@ class Measure(FrozenModel):
 
     def values(self, authorities: Authorities, *, purpose: str = "formula") -> FloatArray:
         """Per-authority values; raises naming every authority whose input is missing."""
-        result = _checked(authorities, self.column, purpose)
+        result = checked_column(authorities, self.column, purpose)
         if self.times is not None:
-            result = result * _checked(authorities, self.times, purpose)
+            result = result * checked_column(authorities, self.times, purpose)
         return result * self.scale
 
 
-def _checked(authorities: Authorities, column: str, purpose: str) -> FloatArray:
+def checked_column(authorities: Authorities, column: str, purpose: str) -> FloatArray:
+    """A column with no missing and no negative values; errors name every council at fault."""
     values = authorities.column(column)
     bad = np.flatnonzero(np.isnan(values))
     if bad.size:

@@ -15,9 +15,10 @@ An :class:`Allocation` never recomputes anything: charts and comparisons read it
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from fundmodel._types import FloatArray, IntArray
@@ -43,6 +44,13 @@ class Allocation:
     gain_scale: FloatArray | None
     scaling_factor: FloatArray | None
     version: str = __version__
+    resources: FloatArray | None = None
+    equalisation_x: FloatArray | None = None
+    thresholds: dict[str, float] = field(default_factory=dict)
+    transformed: dict[str, FloatArray] = field(default_factory=dict)
+    year: str | None = None
+    rule_status: npt.NDArray[np.str_] | None = None
+    rule_sources: tuple[str, ...] = ()
 
     @property
     def n_variants(self) -> int:
@@ -73,6 +81,11 @@ class Allocation:
         from fundmodel.data.provenance import cite_columns
 
         columns = [c for i in self.formula.indicators for c in (i.column, i.times) if c]
+        columns += [i.transform.per for i in self.formula.indicators
+                    if i.transform is not None and i.transform.per]
+        resources = self.formula.resources
+        if resources is not None:
+            columns += [c for c in resources.columns() if c in self.authorities.numeric_columns]
         if self.formula.area_cost_adjustment:
             columns.append(self.formula.area_cost_adjustment)
         if self.formula.damping is not None and self.formula.damping.baseline is not None:
@@ -80,7 +93,20 @@ class Allocation:
         weights = {f"weights: {i.weight.source.cite()}"
                    + (" (assumption)" if i.weight.assumption else "")
                    for i in self.formula.indicators}
-        return [*sorted(weights), *cite_columns(columns)]
+        transforms = [
+            f"indicator {i.name!r}: "
+            + " x ".join([i.transform.describe(i.column, self.thresholds.get(i.name), i.times),
+                          *([i.times] if i.times else []),
+                          *([f"{i.scale:g}"] if i.scale != 1.0 else [])])
+            for i in self.formula.indicators if i.transform is not None]
+        extra = []
+        if resources is not None:
+            extra.append(f"resources adjustment: {resources.describe()}")
+            extra += [f"resources: {p.label}: {p.cite()}"
+                      + (" (assumption)" if p.assumption else "")
+                      for p in resources.parameters()]
+        return [*sorted(weights), *transforms, *extra, *self.rule_sources,
+                *cite_columns(columns)]
 
     def to_frame(self, variant: int = 0) -> pd.DataFrame:
         """One row per authority: need share, final amount (£, whole pence), need (weighted
@@ -106,6 +132,13 @@ class Allocation:
         if children is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 frame["per_child"] = np.where(children > 0, amount / children, np.nan)
+        for name, values in self.transformed.items():
+            frame[f"indicator_{name}"] = values
+        if self.resources is not None:
+            frame["resources"] = self.resources
+            frame["cut_to_zero"] = (self.shares[variant] > 0) & (self.amount_pence[variant] == 0)
+        if self.rule_status is not None:
+            frame["rule"] = self.rule_status
         if self.baseline is not None:
             frame["baseline"] = self.baseline
             frame["change"] = amount - self.baseline
@@ -143,7 +176,37 @@ class Allocation:
             )
         if self.gain_scale is not None:
             lines.append(f"  damping: gains scaled by {self.gain_scale[variant]:.4f}")
+        for name, t in self.thresholds.items():
+            lines.append(f"  top-up {name!r}: above a threshold of {t:.6g}")
+        if self.resources is not None and self.equalisation_x is not None:
+            cut = frame[frame["cut_to_zero"]]
+            named = ", ".join(cut["name"].sort_values()) if len(cut) else "none"
+            lines.append(
+                f"  resources adjustment: {format_gbp(float(self.resources.sum()))} of "
+                f"resources netted off; grossed-up total X = "
+                f"{format_gbp(float(self.equalisation_x[variant]))}; cut to zero "
+                f"({len(cut)}): {named}")
+        if self.rule_status is not None:
+            counts = pd.Series(self.rule_status).value_counts().sort_index()
+            lines.append("  grant rules: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            equal = frame[frame["rule"] == "equal share"]["amount"]
+            if len(equal):
+                lines.append(f"  equal share: {format_gbp(float(equal.min()), '', 2)} to "
+                             f"{format_gbp(float(equal.max()), '', 2)} each "
+                             f"({len(equal)} councils)")
         return "\n".join(lines)
+
+    def allocations_frame(self, variant: int = 0) -> pd.DataFrame:
+        """The tidy table ``fundmodel run --out`` writes as allocations.csv: code, name, year,
+        amount (pounds, two decimals) and, where they apply, need_share, resources and
+        baseline."""
+        frame = self.to_frame(variant)
+        keep = ["code", "name", "amount", "need_share"] + [
+            c for c in ("resources", "cut_to_zero", "rule", "baseline") if c in frame]
+        out = frame[keep].copy()
+        out.insert(2, "year", self.year or "")
+        out["amount"] = out["amount"].round(2)
+        return out
 
     def __repr__(self) -> str:
         return (

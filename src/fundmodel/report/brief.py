@@ -33,7 +33,7 @@ from fundmodel.presets import (
     PREVENTION_GRANT_2025_26,
     children_act_formula,
 )
-from fundmodel.report import charts
+from fundmodel.report import charts, house
 from fundmodel.report.brief_pack import (
     SENSITIVITY_VARIANTS,
     STEPS,
@@ -212,7 +212,7 @@ def _summary(pack: _Pack, result: Allocation) -> str:
         "",
         *(f"- {s}" for s in result.sources()),
         f"- Pot: {PREVENTION_GRANT_2025_26.source.cite()}",
-        f"- {charts.HEX_ACKNOWLEDGEMENT}",
+        f"- {house.HEX_ACKNOWLEDGEMENT}",
         "",
         "## Files",
         "",

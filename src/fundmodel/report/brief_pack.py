@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from fundmodel.core.files import write_csv_atomic
-from fundmodel.report import charts
+from fundmodel.report import house
 
 STEPS = 9
 SENSITIVITY_VARIANTS = 5_000
@@ -44,6 +44,6 @@ class _Pack:
 
     def chart(self, stem: str, data: pd.DataFrame, draw: Callable[[pd.DataFrame], Figure]) -> None:
         self.table(f"{stem}.csv", data)
-        self.files.extend(charts.save_chart(draw(data), self.out / stem))
+        self.files.extend(house.save_chart(draw(data), self.out / stem))
 
 

@@ -31,28 +31,13 @@ from matplotlib.path import Path as MplPath
 
 from fundmodel.errors import FundmodelError
 from fundmodel.report.house import (
-    BLUE as BLUE,
-)
-from fundmodel.report.house import (
-    GREEN as GREEN,
-)
-from fundmodel.report.house import (
-    GREY as GREY,
-)
-from fundmodel.report.house import (
-    HEX_ACKNOWLEDGEMENT as HEX_ACKNOWLEDGEMENT,
-)
-from fundmodel.report.house import (
-    ORANGE as ORANGE,
-)
-from fundmodel.report.house import (
-    finish_chart as finish_chart,
-)
-from fundmodel.report.house import (
-    house_style as house_style,
-)
-from fundmodel.report.house import (
-    save_chart as save_chart,
+    BLUE,
+    GREEN,
+    GREY,
+    HEX_ACKNOWLEDGEMENT,
+    ORANGE,
+    finish_chart,
+    house_style,
 )
 
 if TYPE_CHECKING:

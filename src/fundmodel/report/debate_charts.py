@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from fundmodel.report.charts import BLUE, GREY, ORANGE, finish_chart, house_style
+from fundmodel.report.house import BLUE, GREY, ORANGE, finish_chart, house_style
 from fundmodel.scenarios.debate import (
     CareBankResult,
     InvestToSaveResult,

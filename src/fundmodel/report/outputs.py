@@ -7,7 +7,7 @@ YAML, the fundmodel version and the checksums of the data and of every file writ
 ...                        "formula: children_act\\ntotal: 1000000\\n")
 >>> out = pathlib.Path(tempfile.mkdtemp())
 >>> [p.name for p in write_result(s, s.run(), out)]
-['result.csv', 'summary.txt', 'scenario.yaml', 'manifest.yaml']
+['result.csv', 'summary.txt', 'scenario.yaml', 'allocations.csv', 'manifest.yaml']
 """
 
 from __future__ import annotations
@@ -31,9 +31,22 @@ def data_checksums() -> dict[str, str]:
     return {n: hashlib.sha256(base.joinpath(n).read_bytes()).hexdigest() for n in names}
 
 
+_POUND_COLUMNS = ("amount", "baseline", "target", "resources")
+
+
+def _pounds(frame: Any) -> Any:
+    """Money columns as text with exactly two decimals (pounds and pence)."""
+    out = frame.copy()
+    for column in _POUND_COLUMNS:
+        if column in out:
+            out[column] = out[column].map(lambda x: "" if x != x else f"{x:.2f}")
+    return out
+
+
 def write_result(scenario: Scenario, result: ScenarioResult, out: Path,
                  authorities_checksum: str | None = None) -> list[Path]:
-    """Write result.csv, summary.txt, scenario.yaml and manifest.yaml into ``out``, plus any
+    """Write result.csv, summary.txt, scenario.yaml and manifest.yaml into ``out``, plus
+    allocations.csv (code, name, year, amount, ...) for results that allocate money, any
     tables a result offers through ``output_tables()`` and manifest entries through
     ``manifest_extra()``."""
     files = {
@@ -45,6 +58,9 @@ def write_result(scenario: Scenario, result: ScenarioResult, out: Path,
     if callable(extra_tables):
         for name, frame in extra_tables().items():
             files[name] = frame.to_csv(index=False, lineterminator="\n")
+    tidy = getattr(result, "allocations_frame", None)
+    if callable(tidy):
+        files["allocations.csv"] = _pounds(tidy()).to_csv(index=False, lineterminator="\n")
     paths = []
     for name, text in files.items():
         path = out / name

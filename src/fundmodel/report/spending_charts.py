@@ -23,15 +23,8 @@ from matplotlib.figure import Figure
 
 from fundmodel._types import FloatArray
 from fundmodel.errors import FundmodelError
-from fundmodel.report.charts import (
-    BLUE,
-    GREY,
-    ORANGE,
-    finish_chart,
-    hex_map_data,
-    house_style,
-    plot_hex_map,
-)
+from fundmodel.report.charts import hex_map_data, plot_hex_map
+from fundmodel.report.house import BLUE, GREY, ORANGE, finish_chart, house_style
 from fundmodel.scenarios.spending import SpendingAnalysis, statistical_neighbours
 
 GREEN = "#009E73"

@@ -86,6 +86,7 @@ def _adapter() -> TypeAdapter[Any]:
 
 FAMILY_MODULES = (
     "allocation", "cost_of_duties", "debate", "family_help", "overspend", "rcc", "spending",
+    "transition",
 )
 """Modules under fundmodel.scenarios that define scenario families."""
 
