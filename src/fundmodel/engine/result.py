@@ -44,6 +44,16 @@ class Allocation:
     scaling_factor: FloatArray | None
     version: str = __version__
 
+    def __post_init__(self) -> None:
+        # read-only views: a result must keep summing to its total whoever holds it
+        for name in ("weights", "need", "shares", "formula_amount", "amount_pence", "baseline",
+                     "gain_scale", "scaling_factor"):
+            array = getattr(self, name)
+            if isinstance(array, np.ndarray) and array.flags.writeable:
+                view = array.view()
+                view.setflags(write=False)
+                object.__setattr__(self, name, view)
+
     @property
     def n_variants(self) -> int:
         """Number of weight variants computed."""

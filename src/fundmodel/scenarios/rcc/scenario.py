@@ -341,10 +341,10 @@ def _demo_result() -> RCCResult:
     from fundmodel.data.authorities import authorities_from_frame
 
     la = authorities_from_frame(pd.DataFrame({
-        "code": ["E06000001", "E06000002"], "name": ["A", "B"],
+        "code": ["E06000001", "E06000002"], "name": ["Hartlepool", "Middlesbrough"],
         "region": "North East", "council_type": "unitary",
         "s251_lac_2024_25": [40_000.0, 60_000.0],
-    }))
+    }), require_all=False)
     scenario = RCCScenario(header=ScenarioHeader(title="Demo pool", assumes="14.2% overspend"),
                            membership=Membership.model_validate({"rccs": {"Demo": list(la.codes)}}))
     return scenario.run(la)
