@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from fundmodel.core.text import excerpt, shorten
 from fundmodel.errors import InvalidInputError
 
 
@@ -26,10 +27,9 @@ def describe_validation_error(model: str, exc: ValidationError) -> str:
     """One line: the model, the first failing field, the message and the value given."""
     first = exc.errors()[0]
     loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    value = first.get("input")
-    shown = "{...}" if isinstance(value, dict) else repr(value)
+    shown = excerpt(first.get("input"))
     more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-    message = str(first["msg"]).removeprefix("Value error, ")
+    message = shorten(str(first["msg"]).removeprefix("Value error, "))
     given = "" if "got " in message else f"; got {shown}"
     return f"{model}, field {loc}: {message}{given}{more}"
 

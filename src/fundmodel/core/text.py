@@ -44,6 +44,16 @@ def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
     return f"{text[:limit - 4]}... ({type(value).__name__}, {len(text):,} characters shown)"
 
 
+def shorten(message: str, limit: int = 500) -> str:
+    """A message cut to ``limit`` characters (with the full length said), for messages that
+    may quote user values.
+
+    >>> shorten("abc" * 300, 10)
+    'abcabcabca... (900 characters)'
+    """
+    return message if len(message) <= limit else f"{message[:limit]}... ({len(message):,} characters)"
+
+
 def bad_characters(text: str) -> str | None:
     """A description of the first character that must not appear in a name or title
     (control, format such as zero-width, line or paragraph separators), else None.

@@ -29,6 +29,7 @@ import pandas as pd
 
 from fundmodel._types import FloatArray, IntArray
 from fundmodel.core.files import CSV_LIMIT, read_input_file
+from fundmodel.core.text import bad_characters, excerpt
 from fundmodel.data.authority_csv import (
     ID_COLUMNS,
     OPTIONAL_TEXT_COLUMNS,
@@ -300,6 +301,12 @@ def authorities_from_frame(frame: pd.DataFrame, label: str = "DataFrame", *,
     if not isinstance(frame, pd.DataFrame):
         raise DataError(f"{label}: expected a pandas DataFrame, got {type(frame).__name__}")
     _check_geography(geography)
+    for column in [c for c in TEXT_COLUMNS if c in frame.columns]:
+        for i, value in enumerate(frame[column].tolist()):  # before the CSV round trip
+            bad = bad_characters(value) if isinstance(value, str) else None
+            if bad:
+                raise DataError(f"{label}, row {i + 2}, column {column}: {excerpt(value)} "
+                                f"contains {bad}")
     raw = frame.to_csv(index=False, lineterminator="\n").encode()
     return _from_bytes(raw, label, geography, require_all)
 

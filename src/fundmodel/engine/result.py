@@ -139,7 +139,7 @@ class Allocation:
 
     def summary(self, variant: int = 0) -> str:
         """A few lines of plain text: the pot, the largest and smallest allocations."""
-        frame = self.to_frame(variant).sort_values("amount", ascending=False)
+        frame = self.to_frame(variant).sort_values(["amount", "code"], ascending=[False, True])
         lines = [
             f"{self.formula.name}: {format_gbp(self.total)} across {len(frame)} authorities",
             f"  largest : {frame.iloc[0]['name']} {format_gbp(frame.iloc[0]['amount'])}",
@@ -162,7 +162,7 @@ class Allocation:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.to_frame().sort_values("amount", ascending=False)
+        frame = self.to_frame().sort_values(["amount", "code"], ascending=[False, True])
         head = pd.concat([frame.head(5), frame.tail(5)])
         rows = "".join(
             f"<tr><td>{html.escape(str(r.code))}</td><td>{html.escape(str(r.name))}</td>"

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +30,8 @@ from fundmodel.analysis.uncertainty import (
     interval_chart_data,
     run_sensitivity,
 )
-from fundmodel.core.files import write_csv_atomic, write_text_atomic
+from fundmodel.core.files import staged_folder, write_csv_atomic, write_text_atomic
+from fundmodel.core.yamlio import dump_yaml
 from fundmodel.data.authorities import Authorities, load_authorities
 from fundmodel.data.provenance import cite_columns
 from fundmodel.engine.allocate import allocate
@@ -87,7 +89,22 @@ def population_only_formula() -> NeedsFormula:
 
 
 def write_brief(out: Path, *, progress: bool = True) -> list[Path]:
-    """Write the default briefing pack into ``out``; return the files written."""
+    """Write the default briefing pack into ``out``; return the files written.
+
+    The pack is written as a unit: into a hidden sibling folder, ``manifest.yaml`` (the
+    sha256 of every file) last, then renamed into place, so a killed run never leaves a
+    partial pack that looks complete."""
+    target = Path(out)
+    with staged_folder(target) as stage:
+        files = _write_pack(stage, progress)
+        manifest = {"fundmodel_version": __version__, "pack": "fundmodel brief",
+                    "files": {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                              for p in files}}
+        write_text_atomic(stage / "manifest.yaml", dump_yaml(manifest))
+    return [target / p.name for p in [*files, stage / "manifest.yaml"]]
+
+
+def _write_pack(out: Path, progress: bool) -> list[Path]:
     pack = _Pack(out, progress)
     la = load_authorities()
     pot = PREVENTION_GRANT_2025_26

@@ -16,9 +16,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, Union
 
 import pandas as pd
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from fundmodel.core.model import FrozenModel
+from fundmodel.core.text import bad_characters, excerpt, shorten
 from fundmodel.core.yamlio import dump_yaml, load_yaml_file, load_yaml_text
 from fundmodel.errors import ScenarioError
 from fundmodel.parameters.records import Source
@@ -35,6 +43,18 @@ class ScenarioHeader(FrozenModel):
     title: str = Field(min_length=1)
     source: Source | None = None
     assumes: str = Field(min_length=1, description="the assumptions, in plain words")
+
+    @field_validator("title", "assumes")
+    @classmethod
+    def _printable(cls, value: str, info: ValidationInfo) -> str:
+        # text reaches terminals, CSV files and charts: a carriage return or NUL could
+        # forge a line there; line breaks are allowed only in the assumptions
+        bad = bad_characters(value.replace("\n", " ") if info.field_name == "assumes" else value)
+        if bad:
+            raise ValueError(f"contains {bad}; use plain printable text")
+        if not value.strip():
+            raise ValueError("is blank")
+        return value
 
 
 class ScenarioResult(Protocol):
@@ -105,7 +125,7 @@ def scenario_from_data(data: Any, label: str) -> Scenario:
             f"kind: one of {kinds}"
         )
     if data["kind"] not in kinds:
-        raise ScenarioError(f"{label}, field kind: {data['kind']!r} is not one of {kinds}")
+        raise ScenarioError(f"{label}, field kind: {excerpt(data['kind'])} is not one of {kinds}")
     try:
         scenario: Scenario = adapter.validate_python(data)
     except ValidationError as exc:
@@ -114,10 +134,9 @@ def scenario_from_data(data: Any, label: str) -> Scenario:
         if parts and parts[0] == data.get("kind"):  # the union's tag, not a field
             parts = parts[1:]
         loc = ".".join(str(p) for p in parts) or "(top level)"
-        value = first.get("input")
-        shown = repr(value) if not isinstance(value, dict) else "{...}"
+        shown = excerpt(first.get("input"))
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        message = str(first["msg"]).removeprefix("Value error, ")
+        message = shorten(str(first["msg"]).removeprefix("Value error, "))
         raise ScenarioError(f"{label}, field {loc}: {message}; got {shown}{more}") from None
     return scenario
 

@@ -282,7 +282,7 @@ class RCCResult:
         ]
         if (~self.included).any():
             ex = self.excluded
-            lines.append(f"  excluded (no spend figure): {', '.join(ex['name'])}")
+            lines.append(f"  excluded (no spend figure): {', '.join(ex.sort_values('code')['name'])}")
         if sc.budget_column is None:
             lines.append(
                 f"  designated budgets = spend / (1 + {sc.overspend:.1%}) "
