@@ -18,7 +18,7 @@ import pytest
 from fundmodel import DataError, FundmodelError, ScenarioError, load_authorities
 from fundmodel.cli import main
 from fundmodel.core import files
-from fundmodel.core.files import YAML_LIMIT, csv_text, read_input_file, staged_folder
+from fundmodel.core.files import YAML_LIMIT, csv_text, read_input_file
 from fundmodel.core.yamlio import load_yaml_file, load_yaml_text
 from fundmodel.data.authorities import authorities_from_frame
 from fundmodel.report.outputs import write_result
@@ -138,12 +138,12 @@ def test_long_values_are_cut_in_errors() -> None:
 @pytest.mark.parametrize("text", ["a: " + "[" * 5000 + "]" * 5000, "a:\n" + "".join(
     " " * k + "- \n" for k in range(0, 400, 2)), "a: " + "{b: " * 3000 + "1" + "}" * 3000])
 def test_deep_nesting_gives_one_line_error(text: str) -> None:
-    with pytest.raises(ScenarioError, match="nested more than 64 levels deep|nested too deeply"):
+    with pytest.raises(ScenarioError, match=r"nested more than 64 levels deep|nested too deeply"):
         load_yaml_text(text, "deep.yaml")
 
 
-def test_deep_nesting_and_huge_numbers_are_one_line_errors_in_the_cli(tmp_path: Path,
-                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_deep_nesting_and_huge_numbers_are_one_line_errors_in_the_cli(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for body in ("a: " + "[" * 5000 + "]" * 5000, GOOD.replace("1000", "9" * 6000)):
         path = tmp_path / "s.yaml"
         path.write_text(body)
@@ -193,7 +193,7 @@ def test_concurrent_runs_never_leave_a_mixed_folder(tmp_path: Path) -> None:
         try:
             for _ in range(3):
                 write_result(*results[k], out)  # type: ignore[arg-type]
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(k,)) for k in range(4)]

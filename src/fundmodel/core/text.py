@@ -51,7 +51,9 @@ def shorten(message: str, limit: int = 500) -> str:
     >>> shorten("abc" * 300, 10)
     'abcabcabca... (900 characters)'
     """
-    return message if len(message) <= limit else f"{message[:limit]}... ({len(message):,} characters)"
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit]}... ({len(message):,} characters)"
 
 
 def bad_characters(text: str) -> str | None:

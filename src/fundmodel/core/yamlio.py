@@ -83,11 +83,11 @@ class _StrictSafeLoader(yaml.SafeLoader):
         self._depth += 1
         self._nodes += 1
         if self._depth > MAX_DEPTH:
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise ScenarioError(f"{self.name}, line {mark.line + 1}: nested more than "
                                 f"{MAX_DEPTH} levels deep")
         if self._nodes > MAX_NODES:
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise ScenarioError(f"{self.name}, line {mark.line + 1}: more than "
                                 f"{MAX_NODES:,} values in one file")
         try:

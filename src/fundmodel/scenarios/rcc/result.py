@@ -282,7 +282,8 @@ class RCCResult:
         ]
         if (~self.included).any():
             ex = self.excluded
-            lines.append(f"  excluded (no spend figure): {', '.join(ex.sort_values('code')['name'])}")
+            names = ", ".join(ex.sort_values("code")["name"])
+            lines.append(f"  excluded (no spend figure): {names}")
         if sc.budget_column is None:
             lines.append(
                 f"  designated budgets = spend / (1 + {sc.overspend:.1%}) "
