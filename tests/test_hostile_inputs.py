@@ -52,10 +52,12 @@ def test_swapped_codes_are_refused_naming_row_code_and_both_names(tmp_path: Path
 
 def test_code_column_sorted_on_its_own_is_refused(tmp_path: Path) -> None:
     lines = rows()
-    codes = sorted((r[0] for r in lines[1:]), reverse=True)
-    for r, code in zip(lines[1:], codes, strict=True):
+    unitary = [r for r in lines[1:] if r[0].startswith("E06")]  # same council type, so only
+    codes = sorted((r[0] for r in unitary), reverse=True)  # the names and regions can tell
+    for r, code in zip(unitary, codes, strict=True):
         r[0] = code
-    with pytest.raises(DataError, match=r"row 2, column (name: the row says|council_type)"):
+    with pytest.raises(DataError, match=r"row 2, column name: the row says 'Hartlepool' but "
+                                        "E06000066 is 'Somerset'"):
         load_authorities(write(tmp_path, lines))
 
 
