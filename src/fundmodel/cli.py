@@ -31,7 +31,8 @@ def _validate(args: argparse.Namespace) -> int:
     from fundmodel.data.authorities import load_authorities
 
     la = load_authorities(args.path)
-    n_missing = int(sum(int(la.frame[c].isna().sum()) for c in la.numeric_columns))
+    frame = la.frame  # a copy each time it is asked for: take it once
+    n_missing = int(sum(int(frame[c].isna().sum()) for c in la.numeric_columns))
     print(f"{args.path}: OK, {la.n} authorities, {len(la.numeric_columns)} numeric columns, "
           f"{n_missing} empty cells")
     return 0
