@@ -37,7 +37,7 @@ FOUR = authorities_from_frame(pd.DataFrame({
     "council_type": "unitary",
     "children_0_17": [100.0, 200.0, 100.0, 400.0],
     "child_poverty_pct": [10.0, 40.0, 20.0, 30.0],
-}), "four councils")
+}), "four councils", geography="custom")
 
 
 def four_councils() -> Authorities:

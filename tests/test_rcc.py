@@ -49,7 +49,7 @@ def councils(spend: list[float | None], extra: dict[str, list[float]] | None = N
     })
     for col, values in (extra or {}).items():
         frame[col] = values
-    return authorities_from_frame(frame, "hand-made councils")
+    return authorities_from_frame(frame, "hand-made councils", geography="custom")
 
 
 def run(la: Authorities, **kwargs: object) -> RCCResult:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fundmodel import DataError, FundmodelError, ScenarioError, load_authorities
@@ -222,3 +222,65 @@ def test_rcc_membership_fuzz_gives_only_fundmodel_errors(members: dict[str, str]
 
     with contextlib.suppress(FundmodelError):
         Membership(members=members)
+
+
+# ---------------------------------------------------------------- scenarios end to end, fuzzed
+def _end_to_end(scenario_text: str) -> None:
+    """Load, run, summarise, tabulate, write, reload and re-run: only fundmodel errors, and
+    a written scenario reruns to the same bytes."""
+    import tempfile
+
+    from fundmodel.report.outputs import write_result
+
+    try:
+        scenario = load_scenario_text(scenario_text, "fuzz.yaml")
+        result = scenario.run()
+        summary = result.summary()
+        frame = result.to_frame()
+    except FundmodelError:
+        return
+    assert summary.strip() and len(frame) > 0
+    assert "\r" not in summary and "\x00" not in summary
+    with tempfile.TemporaryDirectory() as folder:
+        first = write_result(scenario, result, Path(folder) / "a")
+        again = load_scenario(Path(folder) / "a" / "scenario.yaml")
+        assert again == scenario
+        second = write_result(again, again.run(), Path(folder) / "b")
+        for a, b in zip(first[:3], second[:3], strict=True):
+            assert a.read_bytes() == b.read_bytes(), a.name
+
+
+_HEADER = "header: {title: fuzz, assumes: fuzzed}\n"
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.one_of(st.integers(-10, 10**15), st.floats(allow_nan=True, allow_infinity=True),
+                 st.sampled_from(["1e9", "017", "1:30", "22_771", "0x10", "'12'", "[1]",
+                                  "{a: 1}", "~", "-0.0", "1e400", "12.345"])))
+def test_allocation_totals_fuzzed_end_to_end(total: object) -> None:
+    _end_to_end(f"kind: allocation\n{_HEADER}formula: children_act\ntotal: {total}\n")
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.floats(-2, 20), st.floats(-2, 2),
+       st.sampled_from(["rcc20", "regions", "pathfinders", "standalone"]),
+       st.sampled_from(["spend", "contribution", "cla_count_2025", "nonsense"]))
+def test_rcc_fuzzed_end_to_end(rate: float, savings: float, membership: str, rule: str) -> None:
+    _end_to_end(f"kind: rcc\n{_HEADER}overspend_rate: {rate!r}\nscale_savings: {savings!r}\n"
+                f"membership: {membership}\nshare_shortfall_by: {rule}\n"
+                "missing_spend: exclude\n")
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.floats(-150, 150), st.sampled_from(["s251_cyps_total", "s251_lac", "nonsense"]))
+def test_overspend_fuzzed_end_to_end(pct: float, measure: str) -> None:
+    _end_to_end(f"kind: overspend\n{_HEADER}data: {{source: embedded, measure: {measure}, "
+                f"assumed_overspend_pct: {pct!r}}}\nmissing: exclude\n")
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from(GOOD.splitlines()).flatmap(
+    lambda line: st.tuples(st.just(line), st.text(max_size=12))))
+def test_near_valid_scenarios_run_end_to_end(edit: tuple[str, str]) -> None:
+    line, junk = edit
+    _end_to_end(GOOD.replace(line, line + junk))

@@ -7,9 +7,9 @@ Errors are one line on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from fundmodel._version import __version__
@@ -17,10 +17,12 @@ from fundmodel.errors import FundmodelError
 
 
 def _brief(args: argparse.Namespace) -> int:
+    from fundmodel.core.files import check_out_folder
     from fundmodel.report.brief import write_brief
 
-    paths = write_brief(Path(args.out), progress=True, council=args.council)
-    print((Path(args.out) / "summary.md").read_text())
+    out = check_out_folder(args.out)
+    paths = write_brief(out, progress=True, council=args.council)
+    print((out / "summary.md").read_text())
     print("Wrote:", *(f"  {p}" for p in paths), sep="\n")
     return 0
 
@@ -29,36 +31,66 @@ def _validate(args: argparse.Namespace) -> int:
     from fundmodel.data.authorities import load_authorities
 
     la = load_authorities(args.path)
-    n_missing = int(sum(int(la.frame[c].isna().sum()) for c in la.numeric_columns))
+    frame = la.frame  # a copy each time it is asked for: take it once
+    n_missing = int(sum(int(frame[c].isna().sum()) for c in la.numeric_columns))
     print(f"{args.path}: OK, {la.n} authorities, {len(la.numeric_columns)} numeric columns, "
           f"{n_missing} empty cells")
     return 0
 
 
+def _refuse_unused_data(scenario: Any, data: str | None, label: str) -> None:
+    """``--data`` must change the result or be refused: two kinds read only embedded series."""
+    from fundmodel.scenarios.overspend import EmbeddedOutturn, OverspendScenario
+    from fundmodel.scenarios.spending import SpendingScenario
+
+    if data is None:
+        return
+    reads = ("section 251 / RO3 spending series" if isinstance(scenario, SpendingScenario)
+             else "outturn series (data.source: embedded)"
+             if isinstance(scenario, OverspendScenario)
+             and isinstance(scenario.data, EmbeddedOutturn) else None)
+    if reads is not None:
+        raise FundmodelError(
+            f"{label}: kind {scenario.kind} reads only fundmodel's embedded {reads}, so "
+            f"--data {data} would not be used; run it without --data"
+            + (" (or give your budgets with data: {source: csv, path: ...})"
+               if isinstance(scenario, OverspendScenario) else ""))
+
+
 def _run(args: argparse.Namespace) -> int:
+    from fundmodel.core.files import check_out_folder
     from fundmodel.data.authorities import load_authorities
     from fundmodel.report.outputs import write_result
     from fundmodel.scenarios import load_scenario
 
+    out = check_out_folder(args.out) if args.out is not None else None
     scenario = load_scenario(args.scenario)
-    la = load_authorities(args.data) if args.data else load_authorities()
+    _refuse_unused_data(scenario, args.data, args.scenario)
+    la = load_authorities(args.data) if args.data is not None else load_authorities()
     _progress(f"running {scenario.header.title!r} on {la.n} authorities")
     result = scenario.run(la)
-    print(result.summary())
-    if args.out:
-        paths = write_result(scenario, result, Path(args.out), la.checksum)
+    summary = result.summary()
+    paths = (write_result(scenario, result, out, la.checksum, data_path=args.data)
+             if out is not None else [])
+    print(summary)
+    if paths:
         print("Wrote:", *(f"  {p}" for p in paths), sep="\n")
     return 0
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from fundmodel._version import __version__
     from fundmodel.analysis.compare import compare
-    from fundmodel.core.files import write_csv_atomic, write_text_atomic
+    from fundmodel.core.files import check_out_folder, csv_text
     from fundmodel.data.authorities import load_authorities
+    from fundmodel.report.outputs import input_record, write_folder
     from fundmodel.scenarios import load_scenario
 
-    la = load_authorities(args.data) if args.data else load_authorities()
+    out = check_out_folder(args.out) if args.out is not None else None
     scenarios = [load_scenario(path) for path in args.scenarios]
+    for path, scenario in zip(args.scenarios, scenarios, strict=True):
+        _refuse_unused_data(scenario, args.data, path)
+    la = load_authorities(args.data) if args.data is not None else load_authorities()
     results: list[Any] = []  # every result compare() accepts has council_amounts()
     for k, scenario in enumerate(scenarios, start=1):
         _progress(f"[{k}/{len(scenarios)}] running {scenario.header.title!r}")
@@ -67,11 +99,15 @@ def _compare(args: argparse.Namespace) -> int:
     if len(set(labels)) < len(labels):
         labels = [f"{k}: {t}" for k, t in enumerate(labels, start=1)]
     comparison = compare(*results, labels=labels, authorities=la)
-    print(comparison.summary())
-    if args.out:
-        out = Path(args.out)
-        write_csv_atomic(out / "comparison.csv", comparison.to_frame())
-        write_text_atomic(out / "summary.txt", comparison.summary() + "\n")
+    summary = comparison.summary()
+    if out is not None:
+        inputs = [*args.scenarios, *([args.data] if args.data is not None else [])]
+        write_folder(out, {"comparison.csv": csv_text(comparison.to_frame()),
+                           "summary.txt": summary + "\n"},
+                     {"fundmodel_version": __version__, "compared": labels,
+                      "authorities_checksum": la.checksum, "inputs": input_record(inputs)})
+    print(summary)
+    if out is not None:
         print(f"Wrote: {out / 'comparison.csv'}, {out / 'summary.txt'}")
     return 0
 
@@ -134,12 +170,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        # the reader went away (``fundmodel run ... | head``): outputs are already written;
+        # stop quietly, without Python's "Exception ignored" noise at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except FundmodelError as exc:
-        print(f"fundmodel: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(str(exc))
     except OSError as exc:
-        print(f"fundmodel: error: {exc}", file=sys.stderr)
-        return 2
+        return _error(str(exc))
+    except (RecursionError, OverflowError, MemoryError) as exc:
+        return _error(f"input too large or too deeply nested to process ({type(exc).__name__})")
+
+
+def _error(message: str) -> int:
+    """One line on stderr (line breaks and control characters in the message escaped)."""
+    line = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
+    print(f"fundmodel: error: {line}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ def synthetic_authorities(
     frame["children_0_17"] = values[:, 0]
     if baseline is not None:
         frame["baseline"] = np.asarray(baseline, dtype=np.float64)
-    return authorities_from_frame(frame, "synthetic authorities")
+    return authorities_from_frame(frame, "synthetic authorities", geography="custom")
 
 
 def formula_for(weights: Sequence[float], damping: Damping | None = None) -> NeedsFormula:

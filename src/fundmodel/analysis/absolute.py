@@ -36,7 +36,7 @@ from fundmodel._version import __version__
 from fundmodel.core.model import FrozenModel
 from fundmodel.data.authorities import Authorities, load_authorities
 from fundmodel.engine.measures import Measure
-from fundmodel.engine.money import format_gbp
+from fundmodel.engine.money import format_gbp, pence_in_range
 from fundmodel.errors import FormulaError
 from fundmodel.parameters.records import Parameter, Source, Unit, UnitCost
 
@@ -173,7 +173,7 @@ def cost_duties(
             authorities, purpose="area cost adjustment"
         )
     by_duty = costs[:, :, None] * caseloads[None, :, :] * aca[None, None, :]
-    pence = np.rint(by_duty.sum(axis=1) * 100.0).astype(np.int64)
+    pence = pence_in_range(by_duty.sum(axis=1) * 100.0, "cost of duties")
     funding = None
     if formula.funding_columns:
         funding = np.sum(

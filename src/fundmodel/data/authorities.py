@@ -16,39 +16,43 @@ missing (NaN) and its reason is kept in :attr:`Authorities.missing`.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from fundmodel._types import FloatArray, IntArray
-from fundmodel.data.codes import CODE_PATTERN, COUNCIL_TYPES, REGIONS, REORGANISED, council_type_of
+from fundmodel.core.files import CSV_LIMIT, read_input_file
+from fundmodel.core.text import bad_characters, excerpt
+from fundmodel.data.authority_csv import (
+    ID_COLUMNS,
+    OPTIONAL_TEXT_COLUMNS,
+    SIGNED_PREFIXES,
+    TEXT_COLUMNS,
+    UPPER_BOUNDS,
+    parse_authority_csv,
+)
+from fundmodel.data.known import check_known, known_authorities
 from fundmodel.errors import DataError
 
-ID_COLUMNS: tuple[str, ...] = ("code", "name", "region", "council_type")
-"""Columns every authority file must have; all other columns are numeric."""
+__all__ = ["ID_COLUMNS", "OPTIONAL_TEXT_COLUMNS", "SIGNED_PREFIXES", "UPPER_BOUNDS",
+           "Authorities", "Geography", "authorities_from_frame", "current_codes",
+           "load_authorities", "parse_authority_csv"]
 
-OPTIONAL_TEXT_COLUMNS: tuple[str, ...] = ("la_number",)
+Geography = Literal["england", "custom"]
+"""``"england"``: the 153 current upper-tier councils, every row checked against its ONS
+code's name, region and council type. ``"custom"``: any set of areas (wards, LSOAs, Welsh
+councils, a synthetic test set): codes checked for format and uniqueness only."""
 
-UPPER_BOUNDS: dict[str, float] = {
-    "child_poverty_pct": 100.0,
-    "ehcp_pct": 100.0,
-    "cla_rate_per_10k_2025": 10_000.0,
-    "idaci_score_2019": 1.0,
-}
-"""Columns with a natural upper limit (percentages, rates, scores)."""
-
-SIGNED_PREFIXES: tuple[str, ...] = ("s251_", "ro3_", "net_", "gbp_signed_")
-"""Money columns that may be negative (net expenditure lines can be: income above spend).
-Every other numeric column (counts, rates, shares, gross amounts) must be >= 0."""
+ENGLAND_CHECKS_SKIPPED = ("current ONS code", "name and region against the code",
+                          "region list", "council type from code prefix", "all 153 present")
+"""The checks a custom geography switches off (recorded on :attr:`Authorities.checks_skipped`)."""
 
 _DATA_PACKAGE = "fundmodel.data"
 
@@ -65,11 +69,31 @@ class Authorities:
     names: np.ndarray
     regions: np.ndarray
     council_types: np.ndarray
-    frame: pd.DataFrame
-    missing: pd.DataFrame
+    _frame: pd.DataFrame = field(repr=False)
+    _missing: pd.DataFrame = field(repr=False)
     source: str
     checksum: str
     _numeric: dict[str, FloatArray] = field(repr=False, default_factory=dict)
+    geography: Geography = "england"
+
+    def __post_init__(self) -> None:
+        for array in (self.codes, self.names, self.regions, self.council_types):
+            array.setflags(write=False)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The data as a DataFrame (a copy: changing it never changes this object)."""
+        return self._frame.copy()
+
+    @property
+    def missing(self) -> pd.DataFrame:
+        """Why each missing cell is missing: code, name, column, reason, detail (a copy)."""
+        return self._missing.copy()
+
+    @property
+    def checks_skipped(self) -> tuple[str, ...]:
+        """The England-council checks not made on this data (empty for ``"england"``)."""
+        return ENGLAND_CHECKS_SKIPPED if self.geography == "custom" else ()
 
     @property
     def n(self) -> int:
@@ -86,14 +110,62 @@ class Authorities:
         try:
             return self._numeric[name]
         except KeyError:
+            hint = ("; this is a custom geography, which has only the columns of its own file "
+                    "(fundmodel's presets read England council columns such as "
+                    "children_0_17: add the column or choose another indicator)"
+                    if self.geography == "custom" else "")
             raise DataError(
                 f"no numeric column {name!r} in {self.source}; "
-                f"available: {', '.join(self._numeric)}"
+                f"available: {', '.join(self._numeric)}{hint}"
             ) from None
+
+    def align(self, values: object, what: str) -> FloatArray:
+        """One float per authority, in row order. A labelled input (a ``pandas.Series`` or a
+        mapping by code) is matched by code, and missing, extra or repeated codes are refused;
+        an unlabelled one (list, array) must have exactly one value per authority.
+
+        >>> import pandas as pd
+        >>> la = load_authorities().select(["E06000002", "E06000001"])
+        >>> la.align(pd.Series({"E06000001": 1.0, "E06000002": 2.0}), "baseline").tolist()
+        [2.0, 1.0]
+        """
+        if isinstance(values, pd.DataFrame):
+            raise DataError(f"{what}: expected one value per authority (a Series or a list), "
+                            "got a DataFrame")
+        if isinstance(values, dict | pd.Series):
+            series = pd.Series(values) if isinstance(values, dict) else values
+            labels = [str(c) for c in series.index]
+            if len(set(labels)) < len(labels):
+                twice = sorted({c for c in labels if labels.count(c) > 1})
+                raise DataError(f"{what}: code(s) {twice[:5]} appear more than once")
+            have, want = set(labels), set(self.codes.tolist())
+            if have != want:
+                extra, absent = sorted(have - want), sorted(want - have)
+                raise DataError(
+                    f"{what}: labelled by code, but " + "; ".join(
+                        part for part in (
+                            f"{len(absent)} authorit{'y' if len(absent) == 1 else 'ies'} "
+                            f"missing ({', '.join(absent[:5])})" if absent else "",
+                            f"{len(extra)} code(s) not among these authorities "
+                            f"({', '.join(extra[:5])})" if extra else "") if part))
+            series = pd.Series(series.to_numpy(), index=labels)
+            try:
+                return series.reindex(self.codes.tolist()).to_numpy(dtype=np.float64)
+            except (TypeError, ValueError):
+                raise DataError(f"{what}: values must be numbers") from None
+        try:
+            array = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise DataError(f"{what}: values must be numbers") from None
+        if array.shape != (self.n,):
+            raise DataError(f"{what}: must have one value per authority ({self.n}), got shape "
+                            f"{array.shape} (a Series indexed by code is matched by code)")
+        return array
 
     def missing_reason(self, name: str, code: str) -> str:
         """Why ``code``'s value in column ``name`` is missing (from the data's missing table)."""
-        rows = self.missing[(self.missing["column"] == name) & (self.missing["code"] == code)]
+        table = self._missing
+        rows = table[(table["column"] == name) & (table["code"] == code)]
         if rows.empty:
             return "empty in file"
         row = rows.iloc[0]
@@ -110,14 +182,26 @@ class Authorities:
     def take(self, positions: Sequence[int] | IntArray) -> Authorities:
         """A new Authorities with rows in the given order (a subset or a permutation)."""
         idx = np.asarray(positions, dtype=np.int64)
-        frame = self.frame.iloc[idx].reset_index(drop=True)
+        if idx.ndim != 1:
+            raise DataError(f"positions must be one list of row numbers, got shape {idx.shape}")
+        bad = idx[(idx < 0) | (idx >= self.n)]
+        if bad.size:
+            raise DataError(f"row position {int(bad[0])} is outside 0..{self.n - 1}")
+        if np.unique(idx).size < idx.size:
+            values, counts = np.unique(idx, return_counts=True)
+            twice = int(values[counts > 1][0])
+            raise DataError(f"{self.codes[twice]} {self.names[twice]} is asked for more than "
+                            "once (a council would be counted twice)")
+        frame = self._frame.iloc[idx].reset_index(drop=True)
         keep = set(frame["code"])
-        missing = self.missing[self.missing["code"].isin(keep)].reset_index(drop=True)
-        return _build(frame, missing, self.source, self.checksum)
+        missing = self._missing[self._missing["code"].isin(keep)].reset_index(drop=True)
+        return _build(frame, missing, self.source, self.checksum, self.geography)
 
     def select(self, codes: Sequence[str]) -> Authorities:
         """A new Authorities holding just ``codes`` in that order; unknown codes raise."""
-        position = {c: i for i, c in enumerate(self.codes)}
+        if isinstance(codes, str):
+            raise DataError(f"select takes a list of codes, not the single text {codes!r}")
+        position = {c: i for i, c in enumerate(self.codes.tolist())}
         unknown = [c for c in codes if c not in position]
         if unknown:
             raise DataError(f"unknown authority code(s) {unknown} in {self.source}")
@@ -125,16 +209,18 @@ class Authorities:
 
     def to_frame(self) -> pd.DataFrame:
         """A copy of the data as a DataFrame (one row per authority)."""
-        return self.frame.copy()
+        return self._frame.copy()
 
     def __repr__(self) -> str:
-        return f"Authorities(n={self.n}, source={self.source!r}, checksum={self.checksum[:12]})"
+        geo = ", geography='custom'" if self.geography == "custom" else ""
+        return (f"Authorities(n={self.n}, source={self.source!r}, "
+                f"checksum={self.checksum[:12]}{geo})")
 
     def _repr_html_(self) -> str:
         import html
 
-        missing = int(self.frame[list(self.numeric_columns)].isna().sum().sum())
-        head = self.frame[["code", "name", "region", "council_type"]].head(5)
+        missing = int(self._frame[list(self.numeric_columns)].isna().sum().sum())
+        head = self._frame.reindex(columns=list(ID_COLUMNS)).head(5).fillna("")
         rows = "".join(
             "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>"
             for r in head.itertuples(index=False)
@@ -149,24 +235,31 @@ class Authorities:
         )
 
 
-@lru_cache(maxsize=1)
 def current_codes() -> dict[str, str]:
-    """ONS code -> name of the 153 current authorities (from the embedded data)."""
-    frame = pd.read_csv(
-        io.BytesIO(resources.files(_DATA_PACKAGE).joinpath("authorities.csv").read_bytes()),
-        dtype=str, keep_default_na=False, usecols=["code", "name"],
-    )
-    return dict(zip(frame["code"], frame["name"], strict=True))
+    """ONS code -> name of the 153 current authorities (a fresh copy each call).
+
+    >>> current_codes()["E06000002"]
+    'Middlesbrough'
+    """
+    return {code: name for code, (name, _) in known_authorities().items()}
 
 
-def load_authorities(path: str | Path | None = None, *, require_all: bool = True) -> Authorities:
+def load_authorities(path: str | Path | None = None, *, require_all: bool = True,
+                     geography: Geography = "england") -> Authorities:
     """Load the embedded default data, or a user's CSV with the same layout.
 
     A user file needs ``code``, ``name``, ``region`` and ``council_type`` columns and any
     numeric columns (counts, rates, money in pounds). Empty cells are missing values;
-    any other value that is not a plain finite non-negative number is an error. Codes must
-    be current authorities; with ``require_all`` (the default) all 153 must be present,
-    otherwise the file may hold a subset (and the result covers just those councils).
+    any other value that is not a plain finite non-negative decimal number is an error.
+    Codes must be current authorities, and each row's name and region must be that code's
+    (case, punctuation, "&"/"and" and words such as "City of" aside), so a code column
+    that slipped against its data is refused; with ``require_all`` (the default) all 153
+    must be present, otherwise the file may hold a subset (the result covers just those).
+
+    ``geography="custom"`` loads any set of areas (wards, LSOAs, Welsh councils, made-up
+    test areas): ``code`` and ``name`` are required, codes are checked for format and
+    uniqueness only, ``region`` and ``council_type`` are optional free text (empty when
+    absent), and the object records what was not checked (:attr:`Authorities.checks_skipped`).
 
     >>> la = load_authorities()
     >>> la.codes[:2].tolist(), la.n
@@ -180,164 +273,59 @@ def load_authorities(path: str | Path | None = None, *, require_all: bool = True
         )
         frame = parse_authority_csv(raw, "fundmodel embedded authorities.csv")
         return _build(frame, missing, "embedded data", hashlib.sha256(raw).hexdigest())
+    _check_geography(geography)
     file = Path(path)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise DataError(f"{file}: cannot read file ({exc.strerror})") from None
-    frame = parse_authority_csv(raw, str(file))
-    _check_known(frame, str(file), require_all)
-    missing = _missing_from_frame(frame)
-    return _build(frame, missing, str(file), hashlib.sha256(raw).hexdigest())
+    raw = read_input_file(file, "authority CSV", limit=CSV_LIMIT, error=DataError)
+    return _from_bytes(raw, str(file), geography, require_all)
 
 
-def authorities_from_frame(frame: pd.DataFrame, label: str = "DataFrame") -> Authorities:
-    """Validate a DataFrame with the authority layout (same checks as a CSV file).
+def authorities_from_frame(frame: pd.DataFrame, label: str = "DataFrame", *,
+                           require_all: bool = True,
+                           geography: Geography = "england") -> Authorities:
+    """Validate a DataFrame with the authority layout: the same checks as a CSV file
+    (:func:`load_authorities`), including codes against names and regions and, with
+    ``require_all`` (the default), all 153 councils present.
 
     >>> import pandas as pd
     >>> la = authorities_from_frame(pd.DataFrame({
-    ...     "code": ["E06000001", "E09000002"], "name": ["A", "B"],
+    ...     "code": ["E06000001", "E09000002"], "name": ["Hartlepool", "Barking & Dagenham"],
     ...     "region": ["North East", "London"], "council_type": ["unitary", "london_borough"],
-    ...     "children_0_17": [100, 300]}))
+    ...     "children_0_17": [100, 300]}), require_all=False)
     >>> la.column("children_0_17").tolist()
     [100.0, 300.0]
+    >>> test = authorities_from_frame(pd.DataFrame({"code": ["W1", "W2"], "name": ["a", "b"],
+    ...     "children_0_17": [5, 7]}), "test wards", geography="custom")
+    >>> test.geography, test.regions.tolist()
+    ('custom', ['', ''])
     """
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{label}: expected a pandas DataFrame, got {type(frame).__name__}")
+    _check_geography(geography)
+    for column in [c for c in TEXT_COLUMNS if c in frame.columns]:
+        for i, value in enumerate(frame[column].tolist()):  # before the CSV round trip
+            bad = bad_characters(value) if isinstance(value, str) else None
+            if bad:
+                raise DataError(f"{label}, row {i + 2}, column {column}: {excerpt(value)} "
+                                f"contains {bad}")
     raw = frame.to_csv(index=False, lineterminator="\n").encode()
-    parsed = parse_authority_csv(raw, label)
-    return _build(parsed, _missing_from_frame(parsed), label, hashlib.sha256(raw).hexdigest())
+    return _from_bytes(raw, label, geography, require_all)
 
 
-def parse_authority_csv(raw: bytes, label: str) -> pd.DataFrame:
-    """Parse and validate authority CSV bytes; errors name ``label``, row, column and value."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{label}: not UTF-8 text (byte {exc.start})") from None
-    if not text.strip():
-        raise DataError(f"{label}: file is empty")
-    header_line = text.splitlines()[0]
-    if "," not in header_line:
-        for sep in (";", "\t", "|"):
-            if sep in header_line:
-                raise DataError(
-                    f"{label}: header uses {sep!r} as its delimiter; fundmodel reads "
-                    "comma-separated files"
-                )
-    try:
-        rows = list(csv.reader(io.StringIO(text), strict=True))
-    except csv.Error as exc:
-        raise DataError(f"{label}: not valid CSV ({exc})") from None
-    header, body = rows[0], rows[1:]
-    _check_header(header, label)
-    for i, row in enumerate(body):
-        if len(row) != len(header):
-            raise DataError(
-                f"{label}, row {i + 2}: {len(row)} fields, header has {len(header)}"
-            )
-    if not body:
-        raise DataError(f"{label}: no authority rows")
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    _check_ids(frame, label)
-    numeric_cols = [c for c in header if c not in ID_COLUMNS + OPTIONAL_TEXT_COLUMNS]
-    out = frame[[c for c in header if c in ID_COLUMNS + OPTIONAL_TEXT_COLUMNS]].copy()
-    for col in numeric_cols:
-        out[col] = _parse_numeric(frame[col].tolist(), col, label)
-    return out
+def _check_geography(geography: str) -> None:
+    if geography not in ("england", "custom"):
+        raise DataError(f"geography must be 'england' or 'custom', got {geography!r}")
 
 
-def _check_known(frame: pd.DataFrame, label: str, require_all: bool) -> None:
-    known = current_codes()
-    for i, code in enumerate(frame["code"]):
-        if code not in known:
-            raise DataError(
-                f"{label}, row {i + 2}, column code: {code} is not a current English upper-tier "
-                "authority with children's services duties (2023 codes)"
-            )
-    absent = [f"{c} {n}" for c, n in known.items() if c not in set(frame["code"])]
-    if require_all and absent:
-        shown = "; ".join(absent[:5]) + (f" and {len(absent) - 5} more" if len(absent) > 5 else "")
-        raise DataError(
-            f"{label}: {len(absent)} authorit{'y is' if len(absent) == 1 else 'ies are'} missing: "
-            f"{shown} (pass require_all=False to load a subset)"
-        )
-
-
-def _check_header(header: list[str], label: str) -> None:
-    for col in header:
-        if col != col.strip() or not col:
-            raise DataError(f"{label}, header: column name {col!r} is empty or has spaces")
-    dupes = sorted({c for c in header if header.count(c) > 1})
-    if dupes:
-        raise DataError(f"{label}, header: duplicate column(s) {dupes}")
-    absent = [c for c in ID_COLUMNS if c not in header]
-    if absent:
-        raise DataError(f"{label}, header: missing required column(s) {absent}")
-
-
-def _check_ids(frame: pd.DataFrame, label: str) -> None:
-    seen: dict[str, int] = {}
-    for i, (code, name, region, ctype) in enumerate(
-        frame[list(ID_COLUMNS)].itertuples(index=False, name=None)
-    ):
-        where = f"{label}, row {i + 2}"
-        if code != code.strip():
-            raise DataError(f"{where}, column code: value {code!r} has leading/trailing spaces")
-        if code in REORGANISED:
-            old = REORGANISED[code]
-            raise DataError(
-                f"{where}, column code: {code} ({old.name}) was replaced in {old.year} by "
-                f"{', '.join(old.successors)}; map it to the current code(s) first"
-            )
-        if not CODE_PATTERN.match(code):
-            raise DataError(
-                f"{where}, column code: value {code!r} is not an English upper-tier ONS code "
-                "(E06, E08, E09 or E10 followed by 6 digits)"
-            )
-        if code in seen:
-            raise DataError(f"{where}, column code: {code} duplicates row {seen[code]}")
-        seen[code] = i + 2
-        if not name.strip():
-            raise DataError(f"{where}, column name: empty name for {code}")
-        if region not in REGIONS:
-            raise DataError(
-                f"{where}, column region: {region!r} for {code} is not one of {list(REGIONS)}"
-            )
-        if ctype != council_type_of(code):
-            raise DataError(
-                f"{where}, column council_type: {ctype!r} for {code}, but its code prefix "
-                f"means {council_type_of(code)!r} (one of {sorted(COUNCIL_TYPES.values())})"
-            )
-
-
-def _parse_numeric(values: list[str], col: str, label: str) -> FloatArray:
-    out = np.empty(len(values), dtype=np.float64)
-    upper = UPPER_BOUNDS.get(col, math.inf)
-    for i, text in enumerate(values):
-        where = f"{label}, row {i + 2}, column {col}"
-        if text == "":
-            out[i] = np.nan
-            continue
-        try:
-            value = float(text)
-        except ValueError:
-            hint = " (thousands separators are not accepted)" if "," in text else ""
-            raise DataError(f"{where}: value {text!r} is not a number{hint}") from None
-        if text != text.strip():
-            raise DataError(f"{where}: value {text!r} has leading/trailing spaces")
-        if not math.isfinite(value):
-            raise DataError(
-                f"{where}: value {text!r} is not finite (leave the cell empty if missing)"
-            )
-        if value < 0 and not col.startswith(SIGNED_PREFIXES):
-            raise DataError(f"{where}: value {text!r} is negative")
-        if value > upper:
-            raise DataError(f"{where}: value {text!r} is above its maximum {upper:g}")
-        out[i] = value
-    return out
+def _from_bytes(raw: bytes, label: str, geography: Geography, require_all: bool) -> Authorities:
+    frame = parse_authority_csv(raw, label, geography)
+    if geography == "england":
+        check_known(frame, label, require_all)
+    return _build(frame, _missing_from_frame(frame), label, hashlib.sha256(raw).hexdigest(),
+                  geography)
 
 
 def _missing_from_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    numeric = [c for c in frame.columns if c not in ID_COLUMNS + OPTIONAL_TEXT_COLUMNS]
+    numeric = [c for c in frame.columns if c not in TEXT_COLUMNS]
     long = frame.melt(id_vars=["code", "name"], value_vars=numeric, var_name="column")
     long = long[long["value"].isna()]
     return pd.DataFrame(
@@ -351,22 +339,30 @@ def _missing_from_frame(frame: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _build(frame: pd.DataFrame, missing: pd.DataFrame, source: str, checksum: str) -> Authorities:
+def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame.columns:  # optional in a custom geography
+        return np.full(len(frame), "", dtype=str)
+    return frame[column].to_numpy(dtype=str)
+
+
+def _build(frame: pd.DataFrame, missing: pd.DataFrame, source: str, checksum: str,
+           geography: Geography = "england") -> Authorities:
     numeric: dict[str, FloatArray] = {}
     for col in frame.columns:
-        if col in ID_COLUMNS + OPTIONAL_TEXT_COLUMNS:
+        if col in TEXT_COLUMNS:
             continue
         arr = frame[col].to_numpy(dtype=np.float64, copy=True)
         arr.setflags(write=False)
         numeric[col] = arr
     return Authorities(
-        codes=frame["code"].to_numpy(dtype=str),
-        names=frame["name"].to_numpy(dtype=str),
-        regions=frame["region"].to_numpy(dtype=str),
-        council_types=frame["council_type"].to_numpy(dtype=str),
-        frame=frame.reset_index(drop=True),
-        missing=missing,
+        codes=_text(frame, "code"),
+        names=_text(frame, "name"),
+        regions=_text(frame, "region"),
+        council_types=_text(frame, "council_type"),
+        _frame=frame.reset_index(drop=True),
+        _missing=missing,
         source=source,
         checksum=checksum,
         _numeric=numeric,
+        geography=geography,
     )

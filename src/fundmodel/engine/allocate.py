@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from fundmodel._types import FloatArray, IntArray
 from fundmodel.data.authorities import Authorities
@@ -64,13 +65,14 @@ def allocate(
     total: float | Parameter,
     *,
     weights: FloatArray | None = None,
-    baseline: FloatArray | None = None,
+    baseline: FloatArray | pd.Series | None = None,
 ) -> Allocation:
     """Allocate ``total`` (pounds) across ``authorities`` by ``formula``.
 
     ``weights`` (optional, shape variants x indicators) runs many weight variants in one
     call; by default the formula's own weights are the single variant. ``baseline``
-    overrides the damping baseline column (pounds per authority, in row order).
+    overrides the damping baseline column (pounds per authority: a ``pandas.Series`` or
+    mapping is matched by ONS code, an array is in row order).
     Amounts are whole pence and each variant sums exactly to ``total``: pennies left by
     rounding down go to the largest remainders, ties to the lower ONS code.
     """
@@ -91,7 +93,7 @@ def allocate(
     if formula.damping is not None:
         base = _baseline(formula, authorities, baseline)
     elif baseline is not None:
-        base = _check_baseline(np.asarray(baseline, np.float64), authorities)
+        base = _check_baseline(authorities.align(baseline, "baseline"), authorities)
 
     pots = np.full(w.shape[0], pot_pence, dtype=np.int64)
     resources = equalised = x = None
@@ -206,11 +208,11 @@ def _allocate_rows(
 
 
 def _baseline(
-    formula: NeedsFormula, authorities: Authorities, override: FloatArray | None
+    formula: NeedsFormula, authorities: Authorities, override: FloatArray | pd.Series | None
 ) -> FloatArray:
     assert formula.damping is not None
     if override is not None:
-        return _check_baseline(np.asarray(override, np.float64), authorities)
+        return _check_baseline(authorities.align(override, "baseline"), authorities)
     from fundmodel.engine.measures import Measure
 
     if formula.damping.baseline is None:

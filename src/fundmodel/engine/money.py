@@ -24,7 +24,35 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 MAX_PENCE = 2**53
-"""Largest whole number of pence float64 represents exactly (about £90 trillion)."""
+"""Whole pence are held exactly only below this (float64's integer limit, about £90 trillion):
+every amount fundmodel produces in pence is checked against it (:func:`pence_in_range`)."""
+
+
+def pence_in_range(pence: npt.ArrayLike, what: str, names: npt.ArrayLike | None = None
+                   ) -> IntArray:
+    """Float pence (already whole or to be rounded to the nearest) as int64, refusing any
+    value that is not finite or not below :data:`MAX_PENCE` in size (so it cannot wrap
+    round or lose pennies). ``names`` (one per value, optional) names the first bad one.
+
+    >>> pence_in_range(np.array([1.0, 250.4]), "spend").tolist()
+    [1, 250]
+    >>> pence_in_range(np.array([1e17]), "spend", ["E06000001 Hartlepool"])
+    Traceback (most recent call last):
+    ...
+    fundmodel.errors.FormulaError: spend for E06000001 Hartlepool is £1,000,000,000,000,000.00, ...
+    """
+    values = np.asarray(pence, dtype=np.float64)
+    bad = ~(np.abs(values) < MAX_PENCE)
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        who = f" for {np.asarray(names).ravel()[i]}" if names is not None else ""
+        value = values.ravel()[i]
+        shown = f"£{value / 100:,.2f}" if math.isfinite(value) else str(value)
+        raise FormulaError(
+            f"{what}{who} is {shown}, outside the range fundmodel holds to the penny "
+            f"(below £{MAX_PENCE / 100:,.0f} in size); check the inputs (units, price index)")
+    out: IntArray = np.rint(values).astype(np.int64)
+    return out
 
 
 def total_in_pence(total: float) -> int:
@@ -43,11 +71,16 @@ def total_in_pence(total: float) -> int:
         raise FormulaError(f"control total must be finite, got {total}")
     if total < 0:
         raise FormulaError(f"control total must not be negative, got £{total:,}")
-    pence = round(total * 100)
-    if abs(pence - total * 100) > 1e-6 * max(1.0, abs(total)):
-        raise FormulaError(f"control total £{total} is not a whole number of pence")
-    if pence >= MAX_PENCE:
+    if total * 100 >= MAX_PENCE:
         raise FormulaError(f"control total £{total:,} is too large to hold to the penny")
+    if isinstance(total, int):
+        return total * 100
+    # whole pence up to float rounding (a few units in the last place), the same relative
+    # test at any size: a sub-penny total is refused at £5 and at £5m alike
+    scaled = total * 100.0
+    pence = round(scaled)
+    if abs(pence - scaled) > 4 * math.ulp(max(abs(scaled), 1.0)):
+        raise FormulaError(f"control total £{total} is not a whole number of pence")
     return int(pence)
 
 

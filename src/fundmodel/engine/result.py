@@ -52,6 +52,16 @@ class Allocation:
     rule_status: npt.NDArray[np.str_] | None = None
     rule_sources: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # read-only views: a result must keep summing to its total whoever holds it
+        for name in ("weights", "need", "shares", "formula_amount", "amount_pence", "baseline",
+                     "gain_scale", "scaling_factor"):
+            array = getattr(self, name)
+            if isinstance(array, np.ndarray) and array.flags.writeable:
+                view = array.view()
+                view.setflags(write=False)
+                object.__setattr__(self, name, view)
+
     @property
     def n_variants(self) -> int:
         """Number of weight variants computed."""
@@ -162,7 +172,7 @@ class Allocation:
 
     def summary(self, variant: int = 0) -> str:
         """A few lines of plain text: the pot, the largest and smallest allocations."""
-        frame = self.to_frame(variant).sort_values("amount", ascending=False)
+        frame = self.to_frame(variant).sort_values(["amount", "code"], ascending=[False, True])
         lines = [
             f"{self.formula.name}: {format_gbp(self.total)} across {len(frame)} authorities",
             f"  largest : {frame.iloc[0]['name']} {format_gbp(frame.iloc[0]['amount'])}",
@@ -215,7 +225,7 @@ class Allocation:
         )
 
     def _repr_html_(self) -> str:
-        frame = self.to_frame().sort_values("amount", ascending=False)
+        frame = self.to_frame().sort_values(["amount", "code"], ascending=[False, True])
         head = pd.concat([frame.head(5), frame.tail(5)])
         rows = "".join(
             f"<tr><td>{html.escape(str(r.code))}</td><td>{html.escape(str(r.name))}</td>"

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     pass
 
 
-YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+YEAR_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{2})\Z")  # ASCII digits only
 """A financial year label such as ``2025-26``."""
 
 

@@ -145,11 +145,17 @@ USER_SUPPLIED = Source(
 MONEY_UNITS: frozenset[Unit] = frozenset(_MONEY_SCALE)
 
 
+USER_SUPPLIED_REVIEWED = dt.date(1970, 1, 1)
+"""The ``reviewed`` date of a bare number given by the user: fixed (it means "never reviewed
+by fundmodel"), not today's date, so the same scenario always dumps to the same bytes."""
+
+
 def as_parameter(value: Any, label: str, unit: Unit) -> Any:
     """Let a bare number stand for a Parameter, recorded as user-supplied (an assumption).
 
-    >>> as_parameter(0.05, "floor", Unit.RATIO).source.publisher
-    'user'
+    >>> p = as_parameter(0.05, "floor", Unit.RATIO)
+    >>> p.source.publisher, p.reviewed.isoformat()
+    ('user', '1970-01-01')
     """
     if isinstance(value, int | float) and not isinstance(value, bool):
         return Parameter(
@@ -158,7 +164,7 @@ def as_parameter(value: Any, label: str, unit: Unit) -> Any:
             label=label,
             source=USER_SUPPLIED,
             note="bare number given by the user; no source recorded",
-            reviewed=dt.date.today(),
+            reviewed=USER_SUPPLIED_REVIEWED,
             assumption=True,
         )
     return value

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,8 @@ from fundmodel._version import __version__
 from fundmodel.analysis.uncertainty import (
     SensitivityResult,
 )
-from fundmodel.core.files import write_text_atomic
+from fundmodel.core.files import staged_folder, write_text_atomic
+from fundmodel.core.yamlio import dump_yaml
 from fundmodel.data.authorities import Authorities, load_authorities
 from fundmodel.data.provenance import cite_columns
 from fundmodel.engine.allocate import allocate
@@ -60,10 +62,25 @@ def population_only_formula() -> NeedsFormula:
 
 def write_brief(out: Path, *, progress: bool = True, council: str | None = None) -> list[Path]:
     """Write the default briefing pack into ``out``; return the files written. With
-    ``council`` (a name or ONS code) add that council's page (:mod:`fundmodel.report.council`)."""
-    pack = _Pack(out, progress, STEPS + (council is not None))
+    ``council`` (a name or ONS code) add that council's page (:mod:`fundmodel.report.council`).
+
+    The pack is written as a unit: into a hidden sibling folder, ``manifest.yaml`` (the
+    sha256 of every file) last, then renamed into place, so a killed run never leaves a
+    partial pack that looks complete."""
+    target = Path(out)
+    code = find_council(council, load_authorities()) if council is not None else None
+    with staged_folder(target) as stage:
+        files = _write_pack(stage, progress, code)
+        manifest = {"fundmodel_version": __version__, "pack": "fundmodel brief",
+                    "files": {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                              for p in files}}
+        write_text_atomic(stage / "manifest.yaml", dump_yaml(manifest))
+    return [target / p.name for p in [*files, stage / "manifest.yaml"]]
+
+
+def _write_pack(out: Path, progress: bool, code: str | None) -> list[Path]:
+    pack = _Pack(out, progress, STEPS + (code is not None))
     la = load_authorities()
-    code = find_council(council, la) if council is not None else None
     pot = PREVENTION_GRANT_2025_26
     pack.announce(f"Children Act formula: allocating {format_gbp(pot.in_pounds())}")
     result = allocate(children_act_formula(), la, pot)

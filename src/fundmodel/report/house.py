@@ -64,8 +64,10 @@ def save_chart(fig: Figure, stem: Path) -> list[Path]:
     paths = []
     for ext, metadata in (("png", {"Software": None}), ("svg", {"Date": None})):
         buffer = io.BytesIO()
-        fig.savefig(buffer, format=ext, metadata=metadata, bbox_inches="tight", pad_inches=0.25,
-                     dpi=200 if ext == "png" else 100)
+        # the SVG ids are hashed with this salt only if it is set while saving
+        with plt.rc_context({"svg.hashsalt": "fundmodel"}):
+            fig.savefig(buffer, format=ext, metadata=metadata, bbox_inches="tight",
+                        pad_inches=0.25, dpi=200 if ext == "png" else 100)
         path = stem.with_suffix(f".{ext}")
         write_bytes_atomic(path, buffer.getvalue())
         paths.append(path)

@@ -16,10 +16,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, Union
 
 import pandas as pd
-from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from fundmodel.core.messages import describe_validation_error
 from fundmodel.core.model import FrozenModel
+from fundmodel.core.text import bad_characters, excerpt
 from fundmodel.core.yamlio import dump_yaml, load_yaml_file, load_yaml_text
 from fundmodel.errors import ScenarioError
 from fundmodel.parameters.records import Source
@@ -36,6 +44,18 @@ class ScenarioHeader(FrozenModel):
     title: str = Field(min_length=1)
     source: Source | None = None
     assumes: str = Field(min_length=1, description="the assumptions, in plain words")
+
+    @field_validator("title", "assumes")
+    @classmethod
+    def _printable(cls, value: str, info: ValidationInfo) -> str:
+        # text reaches terminals, CSV files and charts: a carriage return or NUL could
+        # forge a line there; line breaks are allowed only in the assumptions
+        bad = bad_characters(value.replace("\n", " ") if info.field_name == "assumes" else value)
+        if bad:
+            raise ValueError(f"contains {bad}; use plain printable text")
+        if not value.strip():
+            raise ValueError("is blank")
+        return value
 
 
 class ScenarioResult(Protocol):
@@ -109,7 +129,7 @@ def scenario_from_data(data: Any, label: str) -> Scenario:
             f"kind: one of {kinds}"
         )
     if data["kind"] not in kinds:
-        raise ScenarioError(f"{label}, field kind: {data['kind']!r} is not one of {kinds}")
+        raise ScenarioError(f"{label}, field kind: {excerpt(data['kind'])} is not one of {kinds}")
     try:
         scenario: Scenario = adapter.validate_python(data)
     except ValidationError as exc:

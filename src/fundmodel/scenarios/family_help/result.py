@@ -173,7 +173,7 @@ class InvestmentResult:
                 f"  ring-fenced share {s.ring_fenced_share.value:.4f}: "
                 f"{format_gbp(float(self.ring_fenced_pence.sum()) / 100.0)}"
             )
-        wide = self.council_frame().sort_values("total", ascending=False)
+        wide = self.council_frame().sort_values(["total", "code"], ascending=[False, True])
         lines.append(
             f"  largest total: {wide.iloc[0]['name']} {format_gbp(float(wide.iloc[0]['total']))};"
             f" smallest: {wide.iloc[-1]['name']} "

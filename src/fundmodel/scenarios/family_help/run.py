@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fundmodel._types import FloatArray, IntArray
-from fundmodel.engine.money import format_gbp, largest_remainder, total_in_pence
+from fundmodel.engine.money import format_gbp, largest_remainder, pence_in_range, total_in_pence
 from fundmodel.errors import FormulaError
 
 if TYPE_CHECKING:
@@ -62,7 +62,9 @@ def _split(amounts: IntArray, factors: FloatArray, rank: IntArray) -> tuple[IntA
     """Scale each year's row by its factor: totals rounded half to even, rows by largest
     remainder so they add up to them exactly. Returns (rows, totals)."""
     exact = amounts.astype(np.float64) * factors[:, None]
-    totals = np.rint(amounts.sum(axis=1).astype(np.float64) * factors).astype(np.int64)
+    totals = pence_in_range(amounts.sum(axis=1).astype(np.float64) * factors,
+                            "real-terms yearly total")
+    pence_in_range(exact, "real-terms amount")
     return largest_remainder(exact, totals, rank), totals
 
 

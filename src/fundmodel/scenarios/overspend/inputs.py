@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from fundmodel._types import FloatArray
+from fundmodel.core.files import CSV_LIMIT, read_input_file
+from fundmodel.core.numbers import is_plain_decimal
+from fundmodel.core.text import excerpt
 from fundmodel.data.codes import REORGANISED
 from fundmodel.engine.years import check_consecutive, year_label, year_start
 from fundmodel.errors import DataError, ScenarioError
@@ -43,9 +46,8 @@ def read_budget_csv(
     """
     file = Path(path)
     try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise DataError(f"{file}: cannot read file ({exc.strerror})") from None
+        text = read_input_file(file, "budget CSV", limit=CSV_LIMIT,
+                               error=DataError).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(f"{file}: not UTF-8 text (byte {exc.start})") from None
     try:
@@ -53,7 +55,7 @@ def read_budget_csv(
     except csv.Error as exc:
         raise DataError(f"{file}: not valid CSV ({exc})") from None
     if not rows or tuple(rows[0]) != CSV_COLUMNS:
-        got = rows[0] if rows else "nothing"
+        got = excerpt(",".join(rows[0])) if rows else "nothing"
         raise DataError(f"{file}, header: expected exactly {','.join(CSV_COLUMNS)}, got {got}")
     known = {c: i for i, c in enumerate(authorities.codes.tolist())}
     cells: dict[tuple[str, str], tuple[float, float, int]] = {}
@@ -67,14 +69,14 @@ def read_budget_csv(
                     f"{', '.join(former.successors)}: map it to the current code(s) first)"
                     if former is not None else "")
             raise DataError(
-                f"{file}, row {r}, column code: value {code!r} is not one of the "
+                f"{file}, row {r}, column code: value {excerpt(code)} is not one of the "
                 f"{authorities.n} authorities in {authorities.source}{hint}"
             )
         try:
             year_start(period)
         except ScenarioError:
             raise DataError(
-                f"{file}, row {r}, column period: value {period!r} is not a financial year "
+                f"{file}, row {r}, column period: value {excerpt(period)} is not a financial year "
                 "label like '2023-24'"
             ) from None
         budget = _number(budget_text, file, r, "budget", positive=True)
@@ -111,9 +113,10 @@ def _number(text: str, file: Path, row: int, column: str, *, positive: bool) -> 
         value = float(text)
     except ValueError:
         hint = " (thousands separators are not accepted)" if "," in text else ""
-        raise DataError(f"{where}: value {text!r} is not a number{hint}") from None
-    if text != text.strip() or not math.isfinite(value):
-        raise DataError(f"{where}: value {text!r} must be a plain finite number")
+        raise DataError(f"{where}: value {excerpt(text)} is not a number{hint}") from None
+    if text != text.strip() or not math.isfinite(value) or not is_plain_decimal(text):
+        raise DataError(f"{where}: value {excerpt(text)} must be a plain finite number "
+                        "(ASCII digits, optional sign, point and exponent)")
     if value < 0 or (positive and value == 0):
         need = "positive" if positive else "non-negative"
         raise DataError(f"{where}: value {text!r} must be {need} (pounds)")

@@ -30,9 +30,10 @@ ONS code). Councils outside any RCC ("standalone") commission as now.
 >>> import pandas as pd
 >>> from fundmodel import authorities_from_frame
 >>> la = authorities_from_frame(pd.DataFrame({
-...     "code": ["E06000001", "E06000002", "E06000003"], "name": ["A", "B", "C"],
+...     "code": ["E06000001", "E06000002", "E06000003"],
+...     "name": ["Hartlepool", "Middlesbrough", "Redcar and Cleveland"],
 ...     "region": "North East", "council_type": "unitary",
-...     "s251_lac_2024_25": [114_200, 228_400, 57_100]}))
+...     "s251_lac_2024_25": [114_200, 228_400, 57_100]}), require_all=False)
 >>> scenario = RCCScenario(
 ...     header={"title": "Two-council pool", "assumes": "14.2% overspend, no savings"},
 ...     budget_source="assumed",

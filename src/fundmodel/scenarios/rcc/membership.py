@@ -83,6 +83,12 @@ class Membership(FrozenModel):
         blank = sorted(c for c, r in members.items() if not r.strip())
         if blank:
             raise ValueError(f"empty RCC name for council code(s) {blank}")
+        spelt: dict[str, str] = {STANDALONE: STANDALONE}
+        for rcc in dict.fromkeys(members.values()):
+            key = " ".join(rcc.split()).casefold()
+            if spelt.setdefault(key, rcc) != rcc:
+                raise ValueError(f"RCC names {spelt[key]!r} and {rcc!r} differ only in case or "
+                                 "spaces; spell each RCC one way (they would be separate pools)")
         return members
 
     def rcc_names(self) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from pydantic import Field, field_validator, model_validator
 
 from fundmodel._types import BoolArray, FloatArray, IntArray
 from fundmodel.data.codes import CODE_PATTERN
-from fundmodel.engine.money import format_gbp
+from fundmodel.engine.money import format_gbp, pence_in_range
 from fundmodel.errors import DataError, ScenarioError
 from fundmodel.parameters import shipped
 from fundmodel.parameters.records import Parameter, Unit, as_parameter
@@ -59,6 +59,11 @@ OVERSPEND_ALTERNATIVES: tuple[Parameter, ...] = (
 
 
 SCALE_SAVINGS_NOT_EVIDENCED = _RECORDS["scale_savings_not_evidenced"]
+
+
+MAX_PLAUSIBLE_OVERSPEND = 5.0
+"""Largest overspend rate accepted (500% of budget): a bare number is a RATIO, so ``14.2``
+(meant as 14.2%) would be 1,420% and is refused rather than used."""
 
 
 SHARE_RULES = ("spend", "contribution")
@@ -133,6 +138,13 @@ class RCCScenario(Scenario):
     def _overspend_range(cls, value: Parameter) -> Parameter:
         if not _as_ratio(value) > -1.0:
             raise ValueError(f"overspend rate must be above -100%, got {value.value}")
+        if _as_ratio(value) > MAX_PLAUSIBLE_OVERSPEND:
+            shown = f"{value.value:g} {value.unit.value}"
+            raise ValueError(
+                f"overspend rate {shown} is {100 * _as_ratio(value):,.0f}% of budget, not "
+                f"plausible (above {MAX_PLAUSIBLE_OVERSPEND:.0%}): a "
+                "bare number here is a RATIO (0.142 for 14.2%); to give a percentage write "
+                "{value: 14.2, unit: PERCENT, ...}")
         return value
 
     @field_validator("scale_savings")
@@ -307,7 +319,14 @@ def pool(scenario: RCCScenario, la: Authorities) -> RCCResult:
     if missing.any() and scenario.missing_spend == "error" and real is None:
         raise DataError(_missing_spend_error(scenario, la, missing))
     included = ~missing
-    spend = np.where(included, np.rint(np.nan_to_num(spend_pounds) * 100.0), 0).astype(np.int64)
+    who = [f"{c} {n}" for c, n in zip(la.codes.tolist(), la.names.tolist(), strict=True)]
+    negative = included & (spend_pounds < 0)
+    if negative.any():
+        i = int(np.flatnonzero(negative)[0])
+        raise DataError(f"placement spend {scenario.spend_column!r} for {who[i]} is negative "
+                        f"({spend_pounds[i]:,}); pooling needs spend of zero or more")
+    spend = pence_in_range(np.where(included, np.nan_to_num(spend_pounds) * 100.0, 0.0),
+                           "placement spend", who)
     members = included & (group >= 0)
     n_rcc = len(names)
     rank = la.code_rank()
@@ -332,6 +351,11 @@ def pool(scenario: RCCScenario, la: Authorities) -> RCCResult:
                                                        strict=True))
             )
         budget_raw = np.where(included, budget_raw, 0.0)
+        if (budget_raw < 0).any():
+            i = int(np.flatnonzero(budget_raw < 0)[0])
+            raise DataError(f"budget_column {scenario.budget_column!r} for {who[i]} is negative "
+                            f"({budget_raw[i] / 100:,}); budgets must be zero or more")
+        pence_in_range(budget_raw, "placement budget", who)
     budget = round_in_groups(budget_raw, buyer, n_buyers, rank)
     contribution = np.where(members, budget, 0)
     pays = round_in_groups(np.where(members, spend * (1.0 - scenario.savings), 0.0),
@@ -382,10 +406,10 @@ def _demo_result() -> RCCResult:
     from fundmodel.data.authorities import authorities_from_frame
 
     la = authorities_from_frame(pd.DataFrame({
-        "code": ["E06000001", "E06000002"], "name": ["A", "B"],
+        "code": ["E06000001", "E06000002"], "name": ["Hartlepool", "Middlesbrough"],
         "region": "North East", "council_type": "unitary",
         "s251_lac_2024_25": [40_000.0, 60_000.0],
-    }))
+    }), require_all=False)
     scenario = RCCScenario(header=ScenarioHeader(title="Demo pool", assumes="14.2% overspend"),
                            budget_source="assumed",
                            membership=Membership.model_validate({"rccs": {"Demo": list(la.codes)}}))

@@ -344,13 +344,13 @@ class SpendingAnalysis:
                            asks=tuple(asks))
 
     # ------------------------------------------------------------ display
-    def summary(self) -> str:
-        """Plain-text headline: England's focus share first and last year, councils whose
-        share fell, gaps."""
+    def summary(self, start: str | None = None, end: str | None = None) -> str:
+        """Plain-text headline: England's focus share in ``start`` and ``end`` (default the
+        first and last years), councils whose share fell, gaps."""
         agg = self.aggregates()
         top = agg[agg["area"] == agg["area"].iloc[-1]].set_index("period")
-        first, last = self.first_complete_period(), self.periods[-1]
-        change = self.share_change()
+        first, last = start or self.first_complete_period(), end or self.periods[-1]
+        change = self.share_change(first, last)
         fell = int((change["direction"] == "fell").sum())
         ranked = int(change["rank"].notna().sum())
         gaps = int((self.gap != "").sum())

@@ -14,7 +14,7 @@ import pandas as pd
 
 from fundmodel._types import BoolArray, FloatArray, IntArray
 from fundmodel.data.codes import REORGANISED
-from fundmodel.engine.money import format_gbp
+from fundmodel.engine.money import format_gbp, pence_in_range
 from fundmodel.engine.years import year_start
 from fundmodel.errors import DataError
 
@@ -146,7 +146,7 @@ def _html_block(title: str, summary: str, version: str) -> str:
 
 def _pence(pounds: FloatArray) -> IntArray:
     """Whole pence (NaN -> -1 sentinel is never used: callers keep a mask)."""
-    out: IntArray = np.round(np.nan_to_num(pounds, nan=0.0) * 100.0).astype(np.int64)
+    out: IntArray = pence_in_range(np.nan_to_num(pounds, nan=0.0) * 100.0, "spend")
     return out
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
 from fundmodel._version import __version__
 from fundmodel.engine.years import Deflator, year_label, year_start
@@ -75,6 +75,14 @@ class SpendingScenario(Scenario):
         if value is not None and year_label(year_start(value)) != value:
             raise ValueError(f"not a financial year label like '2016-17': {value!r}")
         return value
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> SpendingScenario:
+        if self.start is not None and self.end is not None and (
+                year_start(self.start) >= year_start(self.end)):
+            raise ValueError(f"the window runs backwards or is empty: start {self.start} is "
+                             f"not before end {self.end}")
+        return self
 
     def resolved_taxonomy(self) -> Taxonomy:
         """The taxonomy model (loading a shipped name or file)."""
@@ -155,7 +163,8 @@ class SpendingResult:
 
     def summary(self) -> str:
         """Headline lines of the analysis and every target."""
-        parts = [self.label, self.analysis.summary(), *(c.summary() for c in self.targets)]
+        window = (self.scenario.start, self.scenario.end)
+        parts = [self.label, self.analysis.summary(*window), *(c.summary() for c in self.targets)]
         el = self.elasticities
         stable = el[el["stable"]]
         if len(stable):
