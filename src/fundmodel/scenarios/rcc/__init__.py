@@ -60,6 +60,7 @@ from fundmodel.scenarios.rcc.result import (
     RCCResult,
     hhi,
 )
+from fundmodel.scenarios.rcc.rounding import round_in_groups
 from fundmodel.scenarios.rcc.scenario import (
     LGA_OVERSPEND_2022_25,
     LGA_PLACEMENTS_2022_23,
@@ -72,7 +73,6 @@ from fundmodel.scenarios.rcc.scenario import (
     SHARE_RULES,
     RCCScenario,
     pool,
-    round_in_groups,
 )
 
 __all__ = [
