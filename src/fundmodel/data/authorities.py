@@ -208,8 +208,14 @@ class Authorities:
         return self.take([position[c] for c in codes])
 
     def to_frame(self) -> pd.DataFrame:
-        """A copy of the data as a DataFrame (one row per authority)."""
-        return self._frame.copy()
+        """A copy of the data as a DataFrame (one row per authority). Its ``attrs`` record
+        the geography and whether every council is present, so
+        :func:`authorities_from_frame` applies the same checks to a modified copy."""
+        out = self._frame.copy()
+        out.attrs["fundmodel_geography"] = self.geography
+        out.attrs["fundmodel_all_councils"] = (
+            self.geography == "england" and set(self.codes.tolist()) >= set(known_authorities()))
+        return out
 
     def __repr__(self) -> str:
         geo = ", geography='custom'" if self.geography == "custom" else ""
@@ -280,11 +286,15 @@ def load_authorities(path: str | Path | None = None, *, require_all: bool = True
 
 
 def authorities_from_frame(frame: pd.DataFrame, label: str = "DataFrame", *,
-                           require_all: bool = True,
-                           geography: Geography = "england") -> Authorities:
+                           require_all: bool | None = None,
+                           geography: Geography | None = None) -> Authorities:
     """Validate a DataFrame with the authority layout: the same checks as a CSV file
     (:func:`load_authorities`), including codes against names and regions and, with
-    ``require_all`` (the default), all 153 councils present.
+    ``require_all``, all 153 councils present.
+
+    Defaults: a frame made by :meth:`Authorities.to_frame` keeps the geography and
+    completeness of the authorities it came from (recorded in its ``attrs``); any other
+    frame is taken as England's councils, all 153 required.
 
     >>> import pandas as pd
     >>> la = authorities_from_frame(pd.DataFrame({
@@ -300,6 +310,10 @@ def authorities_from_frame(frame: pd.DataFrame, label: str = "DataFrame", *,
     """
     if not isinstance(frame, pd.DataFrame):
         raise DataError(f"{label}: expected a pandas DataFrame, got {type(frame).__name__}")
+    if geography is None:
+        geography = frame.attrs.get("fundmodel_geography", "england")
+    if require_all is None:
+        require_all = bool(frame.attrs.get("fundmodel_all_councils", True))
     _check_geography(geography)
     for column in [c for c in TEXT_COLUMNS if c in frame.columns]:
         for i, value in enumerate(frame[column].tolist()):  # before the CSV round trip
