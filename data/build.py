@@ -990,8 +990,11 @@ def build(raw: Path, out: Path) -> dict[str, Path]:
     if not raw.is_dir():
         raise FileNotFoundError(f"raw data directory not found: {raw}")
     out.mkdir(parents=True, exist_ok=True)
+    import history  # spending history since 2008-09 (data/history.py)
+
     with ProcessPoolExecutor(max_workers=2) as pool:
         ro3_futures = submit_ro3_reads(pool, raw)
+        history_futures = history.submit_reads(pool, raw)
         base = build_authority_base(raw)
         current = set(base["code"])
         builder = SeriesBuilder(current)
@@ -1021,9 +1024,8 @@ def build(raw: Path, out: Path) -> dict[str, Path]:
               paths["hex_layout.csv"])
     write_csv(hex_polygons, paths["hex_polygons.csv"])
     write_csv(neighbours, paths["neighbours.csv"])
-    import history  # spending history since 2008-09 (data/history.py)
-
-    history_paths, history_sources, history_report = history.build_history(raw, out, base)
+    history_paths, history_sources, history_report = history.build_history(
+        raw, out, base, history_futures)
     paths.update(history_paths)
     sources = build_sources(raw, hex_summary, lait)
     sources["history"] = history_sources

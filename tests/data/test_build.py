@@ -22,8 +22,14 @@ SHIPPED = (
     "neighbours.csv",
     "sources.yaml",
     "data_report.md",
+    "history.csv",
+    "history_lines.csv",
+    "comparable_areas.csv",
+    "history_gaps.csv",
+    "ro3_history.csv",
+    "ro3_history_lines.csv",
 )
-READERS = ("pyarrow", "odf", "openpyxl")
+READERS = ("pyarrow", "odf", "openpyxl", "xlrd")
 ABSENT = [name for name in READERS if importlib.util.find_spec(name) is None]
 
 
