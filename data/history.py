@@ -38,6 +38,7 @@ import pandas as pd
 
 import geography as geo
 import readers
+import ro3_history  # data/ro3_history.py (imports this module; used at call time only)
 
 HERE = Path(__file__).resolve().parent
 LINES_DIR = HERE / "history_lines"
@@ -562,8 +563,6 @@ def _submit_reads(pool: ProcessPoolExecutor, raw: Path) -> dict[str, Any]:
 
 def submit_reads(pool: ProcessPoolExecutor, raw: Path) -> dict[str, Any]:
     """Start every slow history read (s251 and RO3 workbooks) on the build's pool."""
-    import ro3_history  # data/ro3_history.py (imports this module)
-
     return {"s251": _submit_reads(pool, raw), "ro3": ro3_history.submit_reads(pool, raw)}
 
 
@@ -575,8 +574,6 @@ def build_history(raw: Path, out: Path, base: pd.DataFrame,
     ``futures`` are the reads started by ``submit_reads`` on the caller's pool;
     without them the reads run on a pool of this function's own.
     """
-    import ro3_history
-
     codes = code_map(base)
     names = name_map(base)
     own = None

@@ -39,7 +39,7 @@ def test_build_reproduces_shipped_files(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(PROJECT / "data" / "build.py"), "--raw", str(RAW),
          "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=600, check=False,
+        capture_output=True, text=True, timeout=1200, check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     differing = [name for name in SHIPPED
