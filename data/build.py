@@ -1313,11 +1313,14 @@ def build(raw: Path, out: Path) -> dict[str, Path]:
     if not raw.is_dir():
         raise FileNotFoundError(f"raw data directory not found: {raw}")
     out.mkdir(parents=True, exist_ok=True)
+    import history  # spending history since 2008-09 (data/history.py)
+
     with ProcessPoolExecutor(max_workers=2) as pool:
         ctr_future = pool.submit(readers.read_ctr_table9, raw / cat.CTR_FILE)
         ro3_futures = submit_ro3_reads(pool, raw)
         ofsted_future = pool.submit(readers.read_ofsted_outcomes, raw / cat.OFSTED_FILE)
         ra_future = pool.submit(b2.read_ra_all, raw)
+        history_futures = history.submit_reads(pool, raw)
         base = build_authority_base(raw)
         current = set(base["code"])
         builder = SeriesBuilder(current)
@@ -1360,9 +1363,8 @@ def build(raw: Path, out: Path) -> dict[str, Path]:
     write_csv(extra.line_map, paths["ra_ro3_lines.csv"])
     flags = b2.build_flags(series, names, current)
     write_csv(flags, paths["flags.csv"])
-    import history  # spending history since 2008-09 (data/history.py)
-
-    history_paths, history_sources, history_report = history.build_history(raw, out, base)
+    history_paths, history_sources, history_report = history.build_history(
+        raw, out, base, history_futures)
     paths.update(history_paths)
     sources = build_sources(raw, hex_summary, lait)
     sources.update(batch2_sources(extra))

@@ -38,6 +38,7 @@ import pandas as pd
 
 import geography as geo
 import readers
+import ro3_history  # data/ro3_history.py (imports this module; used at call time only)
 
 HERE = Path(__file__).resolve().parent
 LINES_DIR = HERE / "history_lines"
@@ -554,22 +555,39 @@ def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 
 def _submit_reads(pool: ProcessPoolExecutor, raw: Path) -> dict[str, Any]:
-    """Start the slow reads (ODS first)."""
+    """Start the slow s251 reads (ODS first)."""
     order = sorted(S251_FILES, key=lambda p: (not S251_FILES[p][0].endswith(".ods"), p))
     return {period: pool.submit(read_s251, raw / S251_FILES[period][0], period)
             for period in order}
 
 
-def build_history(raw: Path, out: Path, base: pd.DataFrame
+def submit_reads(pool: ProcessPoolExecutor, raw: Path) -> dict[str, Any]:
+    """Start every slow history read (s251 and RO3 workbooks) on the build's pool."""
+    return {"s251": _submit_reads(pool, raw), "ro3": ro3_history.submit_reads(pool, raw)}
+
+
+def build_history(raw: Path, out: Path, base: pd.DataFrame,
+                  futures: Mapping[str, Any] | None = None
                   ) -> tuple[dict[str, Path], dict[str, Any], str]:
-    """Build the history outputs; return (paths, sources.yaml section, report section)."""
+    """Build the history outputs; return (paths, sources.yaml section, report section).
+
+    ``futures`` are the reads started by ``submit_reads`` on the caller's pool;
+    without them the reads run on a pool of this function's own.
+    """
     codes = code_map(base)
     names = name_map(base)
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        futures = _submit_reads(pool, raw)
+    own = None
+    if futures is None:
+        own = ProcessPoolExecutor(max_workers=2)
+        futures = submit_reads(own, raw)
+    try:
         published = read_published(raw)
         a1_sums = table_a1_sums(raw)
-        s251 = {period: futures[period].result() for period in sorted(futures)}
+        s251 = {period: futures["s251"][period].result() for period in sorted(futures["s251"])}
+        ro3 = ro3_history.build_ro3(raw, futures["ro3"], set(names))
+    finally:
+        if own is not None:
+            own.shutdown()
     lines = {period: read_line_map(period) for period in sorted(S251_FILES)}
     records: list[tuple[str, str, str, float, str]] = []
     coverage: dict[str, int] = {}
@@ -583,7 +601,8 @@ def build_history(raw: Path, out: Path, base: pd.DataFrame
         raise ValueError("duplicate history rows")
 
     paths = {name: out / name for name in (
-        "history.csv", "history_lines.csv", "comparable_areas.csv", "history_gaps.csv")}
+        "history.csv", "history_lines.csv", "comparable_areas.csv", "history_gaps.csv",
+        "ro3_history.csv", "ro3_history_lines.csv")}
     write_rows(paths["history.csv"], ["code", "name", "period", "measure", "value", "flag"],
                [[c, names[c], p, m, _fmt(v), f] for c, p, m, v, f in frame.itertuples(
                    index=False)])
@@ -592,15 +611,18 @@ def build_history(raw: Path, out: Path, base: pd.DataFrame
     write_rows(paths["history_lines.csv"], list(lines["2008-09"].columns), line_rows)
     areas = comparable_areas()
     write_rows(paths["comparable_areas.csv"], list(areas[0]), [list(r.values()) for r in areas])
-    gaps = gap_rows(lines)
+    gaps = gap_rows(lines) + ro3.gaps
+    ro3_history.write_outputs(ro3, paths, names)
     write_rows(paths["history_gaps.csv"], ["measure", "period", "reason", "detail"],
                [list(r.values()) for r in gaps])
 
     england = england_sums(frame)
     checks = published_comparison(published, a1_sums, england)
     sources = history_sources(raw, frame)
-    report = history_report(coverage, checks, england) + lait_comparison(out / "series.csv",
-                                                                          frame)
+    ro3_history.add_sources(sources, raw, ro3)
+    report = (history_report(coverage, checks, england)
+              + lait_comparison(out / "series.csv", frame)
+              + ro3_history.ro3_report(ro3, out / "series.csv"))
     return paths, sources, report
 
 

@@ -30,8 +30,14 @@ SHIPPED = (
     "flags.csv",
     "sources.yaml",
     "data_report.md",
+    "history.csv",
+    "history_lines.csv",
+    "comparable_areas.csv",
+    "history_gaps.csv",
+    "ro3_history.csv",
+    "ro3_history_lines.csv",
 )
-READERS = ("pyarrow", "odf", "openpyxl")
+READERS = ("pyarrow", "odf", "openpyxl", "xlrd")
 ABSENT = [name for name in READERS if importlib.util.find_spec(name) is None]
 
 
@@ -41,7 +47,7 @@ def test_build_reproduces_shipped_files(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(PROJECT / "data" / "build.py"), "--raw", str(RAW),
          "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=600, check=False,
+        capture_output=True, text=True, timeout=1200, check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     differing = [name for name in SHIPPED

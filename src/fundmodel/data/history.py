@@ -8,6 +8,11 @@ are repeated under the successor (flag ``recoded_same_area``: drop those rows
 when summing a period across England). ``comparable_areas()`` lists the exact
 unions over which a council's series may be combined across a reorganisation.
 
+``load_ro3_history()`` gives MHCLG RO3 outturn per council, 2008-09 to
+2020-21, net current expenditure in GBP (``ro3_hist_<group>_net``; the files'
+GBP thousand x 1000), same columns and flags plus ``not_submitted`` (no value)
+and ``revised_return``. 2021-22 is a gap (``history_gaps()``).
+
 >>> frame = load_history()
 >>> list(frame.columns)
 ['code', 'name', 'period', 'measure', 'value', 'flag']
@@ -54,6 +59,28 @@ def load_history() -> pd.DataFrame:
     frame = _read("history.csv")
     if tuple(frame.columns) != HISTORY_COLUMNS:
         raise DataError(f"history.csv has columns {list(frame.columns)}")
+    frame["value"] = pd.to_numeric(frame["value"].replace("", None), errors="raise")
+    return frame
+
+
+def load_ro3_history() -> pd.DataFrame:
+    """RO3 outturn per council 2008-09 to 2020-21: ``code, name, period, measure, value, flag``.
+
+    ``value`` is GBP (float; NaN where the return was not received, flag
+    ``not_submitted``). Predecessors keep their own codes (flag ``predecessor``).
+
+    >>> ro3 = load_ro3_history()
+    >>> periods = sorted(ro3["period"].unique())
+    >>> periods[0], periods[-1], "2021-22" in periods
+    ('2008-09', '2020-21', False)
+    >>> row = ro3[(ro3["code"] == "E08000025") & (ro3["period"] == "2020-21")
+    ...           & (ro3["measure"] == "ro3_hist_csc_net")]
+    >>> float(row["value"].iloc[0]) > 0
+    True
+    """
+    frame = _read("ro3_history.csv")
+    if tuple(frame.columns) != HISTORY_COLUMNS:
+        raise DataError(f"ro3_history.csv has columns {list(frame.columns)}")
     frame["value"] = pd.to_numeric(frame["value"].replace("", None), errors="raise")
     return frame
 
