@@ -235,7 +235,7 @@ def test_a_folder_with_other_files_is_not_replaced(tmp_path: Path) -> None:
 def test_a_killed_brief_leaves_no_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from fundmodel.report import brief
 
-    def half_a_pack(out: Path, progress: bool) -> list[Path]:
+    def half_a_pack(out: Path, progress: bool, code: str | None) -> list[Path]:
         (out / "allocations.csv").write_text("code\n")
         raise KeyboardInterrupt
 
@@ -324,7 +324,8 @@ def test_saved_charts_are_byte_identical(tmp_path: Path) -> None:
 
 
 def test_dumped_scenarios_do_not_carry_todays_date() -> None:
-    s = load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\noverspend_rate: 0.1\n")
+    s = load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\nbudget_source: assumed\n"
+                           "overspend_rate: 0.1\n")
     assert "reviewed: '1970-01-01'" in s.to_yaml() or "reviewed: 1970-01-01" in s.to_yaml()
 
 
@@ -364,7 +365,7 @@ def test_formulas_are_neutralised_in_every_csv_written(tmp_path: Path) -> None:
         "code": ["E06900001", "E06900002"], "name": ["=HYPERLINK(\"http://x\")", "@SUM(A1)"],
         "region": "North East", "council_type": "unitary",
         "s251_lac_2024_25": [100.0, 200.0]}), "evil", geography="custom")
-    s = load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\n"
+    s = load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\nbudget_source: assumed\n"
                            "membership: {rccs: {North: [E06900001, E06900002]}}\n")
     paths = write_result(s, s.run(la), tmp_path / "out")  # type: ignore[arg-type]
     text = paths[0].read_text()

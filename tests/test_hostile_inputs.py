@@ -297,7 +297,7 @@ def test_rcc_council_with_unrepresentable_spend_is_refused() -> None:
     la = synthetic_authorities([[1.0], [1.0]])
     frame = la.to_frame().assign(s251_lac_2024_25=[1e15, 1e6])
     huge = authorities_from_frame(frame, "huge", geography="custom")
-    s = load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\n"
+    s = load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\nbudget_source: assumed\n"
                            "membership: {rccs: {P: [E06900000, E06900001]}}\n")
     with pytest.raises(FormulaError, match=r"placement spend for E06900000 Council 0 is "
                                            r"£1,000,000,000,000,000\.00, outside the range"):
@@ -335,7 +335,7 @@ def test_reversed_or_empty_window_is_refused() -> None:
 
 
 # ---------------------------------------------------------------- RCC conventions
-RCC = "kind: rcc\nheader: {title: t, assumes: a}\n"
+RCC = "kind: rcc\nheader: {title: t, assumes: a}\nbudget_source: assumed\n"  # the path these test
 
 
 def test_rcc_percent_given_as_a_bare_ratio_is_refused() -> None:
