@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from fundmodel.core.html import html_definition_list
 from fundmodel.core.messages import describe_validation_error
 from fundmodel.errors import InvalidInputError
 
@@ -34,6 +35,16 @@ class FrozenModel(BaseModel):
         except ValidationError as exc:
             message = describe_validation_error(type(self).__name__, exc, type(self))
             raise InvalidInputError(message) from None
+
+    def _repr_html_(self) -> str:
+        """Every field, escaped, as a definition list (no JavaScript); nested models and
+        parameter records show their value, unit and source.
+
+        >>> from fundmodel.engine.formula import Damping
+        >>> "<dt>floor</dt><dd>-0.05</dd>" in Damping(floor=-0.05)._repr_html_()
+        True
+        """
+        return html_definition_list(type(self).__name__, self.model_dump(mode="json"))
 
     def updated(self, **changes: Any) -> Self:
         """A validated copy with some fields changed. Prefer this to ``model_copy(update=...)``,

@@ -319,8 +319,8 @@ def plot_phasing(data: pd.DataFrame, *, sources: Sequence[str],
 
 # ---------------------------------------------------------------- RCC pooling
 def pooling_data(result: RCCResult) -> pd.DataFrame:
-    """Per RCC: pooled budget and members' actual placement spend (£m), shortfall and the
-    price reduction from scale at which the pool would break even."""
+    """Per RCC: pooled budget and members' looked-after children's services spend (£m),
+    shortfall and the price reduction from scale at which the pool would break even."""
     frame = result.rcc_frame()
     data = pd.DataFrame({
         "rcc": frame["rcc"], "members": frame["members"],
@@ -342,7 +342,8 @@ def plot_pooling(data: pd.DataFrame, *, sources: Sequence[str], assumption: str,
         fig, ax = plt.subplots(figsize=(10, max(4.5, 0.42 * len(data) + 2)))
         y = np.arange(len(data))[::-1]
         ax.barh(y + 0.2, data["member_spend_m"], 0.4, color=ORANGE, hatch="///",
-                edgecolor="black", linewidth=0.4, label="members' actual placement spend")
+                edgecolor="black", linewidth=0.4,
+                label="members' looked-after children's services spend")
         ax.barh(y - 0.2, data["pooled_budget_m"], 0.4, color=BLUE, edgecolor="black",
                 linewidth=0.4, label="pooled designated budgets")
         ax.set_yticks(y, [f"{r} ({m})" for r, m in zip(data["rcc"], data["members"],
