@@ -4,7 +4,7 @@
     python scripts/notebooks.py check [NAME ...]     # run and compare with the stored outputs
 
 Only text is compared (streams and text/plain results; images and HTML are stored but not
-compared); memory addresses are masked. The test suite calls ``check`` through
+compared); memory addresses and temporary folders are masked. The test suite calls ``check`` through
 ``tests/test_notebooks.py``.
 """
 
@@ -20,6 +20,7 @@ from nbclient import NotebookClient
 
 FOLDER = Path(__file__).resolve().parents[1] / "notebooks"
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+_TEMP = re.compile(r"[\w/.\\-]*tmp[\w]{6,}")  # tempfile folders in messages
 
 
 def execute(path: Path) -> Any:
@@ -44,7 +45,7 @@ def text_outputs(nb: Any) -> list[list[str]]:
                 texts.append(str(out.get("data", {}).get("text/plain", "")))
             elif out.get("output_type") == "error":
                 texts.append(f"error: {out.get('ename')}: {out.get('evalue')}")
-        cells.append([_ADDRESS.sub(" at 0x...", t).rstrip() for t in texts])
+        cells.append([_TEMP.sub("<tmp>", _ADDRESS.sub(" at 0x...", t)).rstrip() for t in texts])
     return cells
 
 
