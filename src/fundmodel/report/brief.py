@@ -48,6 +48,7 @@ from fundmodel.report.brief_pages import (
     _pooling,
     _prevention,
     _sensitivity,
+    _transition,
 )
 from fundmodel.report.council import find_council, write_council_page
 
@@ -103,6 +104,8 @@ def _write_pack(out: Path, progress: bool, code: str | None) -> list[Path]:
     sensitivity = _sensitivity(pack, la, result)
     pack.announce("the balance of spending: preventive share since 2010-11")
     _prevention(pack)
+    pack.announce("phasing the formula in over three years")
+    _transition(pack)
     if code is not None:
         _council_page(pack, la, code, flat, sensitivity)
     pack.announce("writing summary.md")

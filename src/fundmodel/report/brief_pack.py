@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from fundmodel.core.files import write_csv_atomic
 from fundmodel.report import house
 
-STEPS = 9
+STEPS = 10
 SENSITIVITY_VARIANTS = 5_000
 SENSITIVITY_CONCENTRATION = 50.0
 DUTIES_DRAWS = 2_000

@@ -30,7 +30,7 @@ from fundmodel.presets import (
     children_england_double_ask,
     family_help_ask,
 )
-from fundmodel.report import charts, duties_charts, spending_charts
+from fundmodel.report import charts, duties_charts, spending_charts, transition_charts
 from fundmodel.report.brief_pack import (
     DUTIES_DRAWS,
     DUTIES_SEED,
@@ -38,6 +38,7 @@ from fundmodel.report.brief_pack import (
     SENSITIVITY_VARIANTS,
     _Pack,
 )
+from fundmodel.scenarios.base import load_scenario_text
 from fundmodel.scenarios.overspend import published_comparison, real_overspend
 from fundmodel.scenarios.rcc import RCCScenario
 from fundmodel.scenarios.spending import JOIN_YEAR, analyse_spending, nao_comparison
@@ -213,3 +214,36 @@ def _prevention(pack: _Pack) -> None:
         "here: the NAO's line set is not published (differences: `nao_comparison()`).")
 
 
+TRANSITION = """
+kind: transition
+header:
+  title: Equal per child to the Children Act formula over three years, 95% cash floor
+  assumes: >-
+    pot held at the 2025-26 Prevention Grant in cash each year (later years assumed);
+    Children Act preset weights (assumptions); phasing in thirds and a 95% cash floor chosen
+    to illustrate the Fair Funding Review 2.0 pattern
+baseline:
+  formula:
+    name: Equal per child aged 0-17
+    indicators: [{name: children, column: children_0_17, weight: 1.0}]
+target: children_act
+years: [2026-27, 2027-28, 2028-29]
+pot: children_act#prevention_grant_2025_26
+phasing: [1/3, 2/3, 1]
+floor: -0.05
+"""
+"""The brief's transition page: the same scenario as ``examples/transition_children_act.yaml``."""
+
+
+def _transition(pack: _Pack) -> None:
+    scenario = load_scenario_text(TRANSITION, "brief transition page")
+    result = scenario.run()
+    data = transition_charts.transition_paths_data(result)  # type: ignore[arg-type]
+    sources = [*result.sources(),  # type: ignore[attr-defined]
+               "ASSUMED: pot held in cash, thirds, a 95% cash floor (illustrative choices)"]
+    pack.chart("10_transition_paths", data, lambda d: transition_charts.plot_transition_paths(
+        d, sources=sources, title="Phasing the Children Act formula in over three years "
+        "(thirds, 95% cash floor: assumed choices)"))
+    first = result.summary().splitlines()
+    pack.lines.append("- Transition (assumed thirds and a 95% cash floor, £270m a year): "
+                      + "; ".join(line.strip() for line in first[1:4]))
