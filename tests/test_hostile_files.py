@@ -201,7 +201,7 @@ def test_concurrent_runs_never_leave_a_mixed_folder(tmp_path: Path) -> None:
         t.start()
     for t in threads:
         t.join()
-    assert not errors
+    assert not errors, [repr(e) for e in errors]
     assert folder_is_consistent(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 

@@ -20,6 +20,7 @@ b'hello'
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -175,19 +176,43 @@ def check_out_folder(out: str | Path) -> Path:
 
 
 def _replaceable(out: Path, marker: str) -> None:
-    """Refuse to replace ``out`` unless it is empty or a complete fundmodel output folder."""
-    if not out.is_dir() or out.is_symlink():
-        raise FundmodelError(f"{out}: exists and is not a folder; choose another output folder")
-    entries = sorted(p.name for p in out.iterdir())
+    """Refuse to replace ``out`` unless it is empty or a complete fundmodel output folder
+    (or gone: a concurrent run may have just moved it aside). A verdict against a folder
+    that another run swapped out during the check is not trusted: the check is repeated."""
+    for _ in range(50):
+        before = _identity(out)
+        problem = _replace_problem(out, marker)
+        if problem is None:
+            return
+        if _identity(out) == before:
+            raise FundmodelError(problem)
+    raise FundmodelError(f"{out}: other runs kept replacing the folder; try again")
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _replace_problem(out: Path, marker: str) -> str | None:
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        return f"{out}: exists and is not a folder; choose another output folder"
+    try:
+        entries = sorted(p.name for p in out.iterdir())
+    except FileNotFoundError:
+        return None
     if not entries:
-        return
+        return None
     written = _written_by_fundmodel(out / marker)
     foreign = [e for e in entries if e != marker and e not in written]
     if marker not in entries or foreign:
         shown = ", ".join(foreign[:3] or entries[:3])
-        raise FundmodelError(
-            f"{out}: the folder holds files fundmodel did not write ({shown}); fundmodel "
-            "replaces only its own complete output folders: choose a new or empty folder")
+        return (f"{out}: the folder holds files fundmodel did not write ({shown}); fundmodel "
+                "replaces only its own complete output folders: choose a new or empty folder")
+    return None
 
 
 def _written_by_fundmodel(manifest: Path) -> set[str]:
@@ -222,15 +247,21 @@ def staged_folder(out: str | Path, marker: str = "manifest.yaml") -> Iterator[Pa
         raise
 
 
+_TARGET_IN_THE_WAY = {errno.ENOTEMPTY, errno.EEXIST, errno.EISDIR, errno.ENOTDIR}
+"""``rename`` errors meaning something stands at the target (perhaps only for a moment)."""
+
+
 def _swap_into_place(stage: Path, target: Path, marker: str) -> None:
     for _ in range(50):
         try:
             os.rename(stage, target)  # succeeds if target is absent or an empty folder
             return
         except OSError as exc:
-            if not target.exists() and not isinstance(exc, FileExistsError | IsADirectoryError):
+            if exc.errno not in _TARGET_IN_THE_WAY:
                 raise
         _replaceable(target, marker)
+        if not target.exists():  # another run moved it aside meanwhile: try again
+            continue
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.{_OLD}-{os.getpid()}-",
                                     dir=target.parent))
         try:
