@@ -67,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     _refuse_unused_data(scenario, args.data, args.scenario)
     la = load_authorities(args.data) if args.data is not None else load_authorities()
-    _progress(f"running {scenario.header.title!r} on {la.n} authorities")
+    _progress(f"running {scenario.title!r} on {la.n} authorities")
     result = scenario.run(la)
     summary = result.summary()
     paths = (write_result(scenario, result, out, la.checksum, data_path=args.data)
@@ -93,9 +93,9 @@ def _compare(args: argparse.Namespace) -> int:
     la = load_authorities(args.data) if args.data is not None else load_authorities()
     results: list[Any] = []  # every result compare() accepts has council_amounts()
     for k, scenario in enumerate(scenarios, start=1):
-        _progress(f"[{k}/{len(scenarios)}] running {scenario.header.title!r}")
+        _progress(f"[{k}/{len(scenarios)}] running {scenario.title!r}")
         results.append(scenario.run(la))
-    labels = [s.header.title for s in scenarios]
+    labels = [s.title for s in scenarios]
     if len(set(labels)) < len(labels):
         labels = [f"{k}: {t}" for k, t in enumerate(labels, start=1)]
     comparison = compare(*results, labels=labels, authorities=la)

@@ -95,7 +95,7 @@ def state_from_yaml(text: str, label: str = "uploaded file") -> AppState:
                                 "or area cost adjustment; run this file with `fundmodel run`")
     preset = named_formula("children_act")
     by_definition = {(c.column, c.times, c.scale): k for k, c in INDICATORS.items()}
-    data: dict[str, object] = {"title": scenario.header.title, "pot": _pot_text(scenario.total)}
+    data: dict[str, object] = {"title": scenario.title, "pot": _pot_text(scenario.total)}
     if formula.model_dump(exclude={"name"}) == preset.model_dump(exclude={"name"}):
         data["formula"] = "children_act"
     else:

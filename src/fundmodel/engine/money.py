@@ -17,6 +17,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from fundmodel.core.display import format_gbp as format_gbp  # re-exported: its old home
 from fundmodel.engine.scratch import Scratch
 from fundmodel.errors import FormulaError
 
@@ -178,25 +179,3 @@ def to_pence_exact(amounts: FloatArray, total: float) -> IntArray:
     out = largest_remainder(scaled[None, :], np.array([pence_total]), np.arange(arr.size))
     first: IntArray = out[0]
     return first
-
-
-def format_gbp(amount: float, scale: str = "m", decimals: int = 1) -> str:
-    """Format pounds for display: ``scale`` is ``"m"`` (£m), ``"bn"``, ``"k"``, ``""`` (pounds)
-    or ``"auto"`` (the largest scale that keeps the number at least 1).
-
-    >>> format_gbp(10.0, scale="auto")
-    '£10.00'
-    >>> format_gbp(1234.5, scale="", decimals=2)
-    '£1,234.50'
-    >>> format_gbp(-0.001, scale="", decimals=2)
-    '£0.00'
-    >>> format_gbp(-3_100_000_000, scale="bn", decimals=2)
-    '-£3.10bn'
-    """
-    if scale == "auto":
-        size = abs(amount)
-        scale = "bn" if size >= 1e9 else "m" if size >= 1e6 else "k" if size >= 1e3 else ""
-        decimals = 2 if scale in ("", "bn") else 1
-    divisor = {"": 1.0, "k": 1e3, "m": 1e6, "bn": 1e9}[scale]
-    sign = "-" if round(amount / divisor, decimals) < 0 else ""  # never "-£0.00"
-    return f"{sign}£{abs(amount) / divisor:,.{decimals}f}{scale}"

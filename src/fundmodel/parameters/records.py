@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from fundmodel.core.display import format_gbp
 from fundmodel.core.model import FrozenModel
 
 
@@ -119,6 +120,27 @@ class Parameter(FrozenModel):
         """
         where = f"{self.ref}: " if self.ref else ""
         return where + self.source.cite()
+
+    def display(self) -> str:
+        """The value with its unit, as a reader would write it.
+
+        >>> from fundmodel.parameters import shipped
+        >>> shipped("overspend")["lga_average_overspend"].display()
+        '14.2%'
+        """
+        v = self.value
+        if self.unit in _MONEY_SCALE:
+            return format_gbp(self.in_pounds(), scale="auto")
+        if self.unit is Unit.PERCENT:
+            return f"{v:g}%"
+        if self.unit is Unit.RATIO:
+            return f"{100 * v:.4g}%"
+        if self.unit in (Unit.GBP_PER_CHILD, Unit.GBP_PER_CHILD_PER_YEAR):
+            return f"£{v:,.2f} per child" + (" a year" if self.unit is
+                                             Unit.GBP_PER_CHILD_PER_YEAR else "")
+        if self.unit is Unit.YEARS:
+            return f"{v:g} years"
+        return f"{v:,g}"
 
     def in_pounds(self) -> float:
         """The value in pounds, for money units; raises for any other unit."""

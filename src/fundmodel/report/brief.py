@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from fundmodel._version import __version__
@@ -109,6 +108,7 @@ def _write_pack(out: Path, progress: bool, code: str | None) -> list[Path]:
     if code is not None:
         _council_page(pack, la, code, flat, sensitivity)
     pack.announce("writing summary.md")
+    pack.write_assumptions()
     summary = _summary(pack, result)
     write_text_atomic(out / "summary.md", summary)
     pack.files.append(out / "summary.md")
@@ -127,6 +127,7 @@ def _allocation_charts(pack: _Pack, la: Authorities, result: Allocation,
             d, units=f"£m of a {pot} pot; the 25 largest of {la.n} councils", sources=sources,
             title=f"{top['name']} would receive most from a {pot} Children Act formula pot: "
                   f"{format_gbp(top['amount'], 'm', 2)}"),
+        rests_on=[result.formula],
     )
     per_child = frame.set_index("code")["per_child"]
     values = frame["per_child"].to_numpy()
@@ -138,6 +139,7 @@ def _allocation_charts(pack: _Pack, la: Authorities, result: Allocation,
             d, units="£ per child aged 0-17", sources=sources,
             title=f"Per child, allocations range from £{lo['per_child']:.2f} "
                   f"({lo['name']}) to £{hi['per_child']:.2f} ({hi['name']})", label=5),
+        rests_on=[result.formula],
     )
     pc = frame["per_child"]
     pack.lines += [
@@ -158,7 +160,8 @@ def _winners_losers(pack: _Pack, la: Authorities, result: Allocation) -> Allocat
                lambda d: charts.plot_winners_losers(
                    d, sources=sources,
                    title=f"Against an equal amount per child, {int((d.status == 'gain').sum())} "
-                         f"councils gain and {int((d.status == 'loss').sum())} lose"))
+                         f"councils gain and {int((d.status == 'loss').sum())} lose"),
+               rests_on=[result.formula, flat.formula])
     biggest = data.iloc[0]
     pack.lines.append(
         f"- Against the same pot shared equally per child, "
@@ -179,11 +182,14 @@ def _need_vs_spend(pack: _Pack, la: Authorities, result: Allocation) -> None:
                f"no 2024-25 figure (left out): {', '.join(missing)}"]
     pack.chart("04_need_vs_spend", data,
                lambda d: charts.plot_need_vs_funding(d, units="family support spend",
-                                                     sources=sources))
-    within = float((np.abs(data["ratio"] - 1) <= 0.05).mean() * 100)
+                                                     sources=sources),
+               rests_on=[result.formula, charts.NEED_MATCH_BAND])
+    within = charts.share_within_band(data)
+    band = charts.NEED_MATCH_BAND
     pack.lines.append(
         f"- Only {within:.0f}% of councils' shares of 2024-25 family support spend are within "
-        f"5% of their share of need under the preset ({len(data)} councils with data).")
+        f"{band.display()} of their share of need under the preset ({len(data)} councils with "
+        f"data; the {band.display()} band is a labelled choice, {band.ref}).")
 
 
 def _council_page(pack: _Pack, la: Authorities, code: str, flat: Allocation,

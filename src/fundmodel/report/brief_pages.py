@@ -30,7 +30,13 @@ from fundmodel.presets import (
     children_england_double_ask,
     family_help_ask,
 )
-from fundmodel.report import charts, duties_charts, spending_charts, transition_charts
+from fundmodel.report import (
+    charts,
+    duties_charts,
+    investment_charts,
+    spending_charts,
+    transition_charts,
+)
 from fundmodel.report.brief_pack import (
     DUTIES_DRAWS,
     DUTIES_SEED,
@@ -67,16 +73,19 @@ def _cost_of_duties(pack: _Pack, la: Authorities) -> None:
             d, units="gap (cost at the stated standards - 2024-25 spend) per child aged 0-17, £",
             sources=sources, diverging=True, label=4,
             title=f"At the stated (partly assumed) standards, {share_short:.0f}% of councils "
-                  "spend less than their duties cost"))
+                  "spend less than their duties cost"),
+        rests_on=[result.standards])
     pack.chart("05b_duties_breakdown", duty_breakdown_data(result),
                lambda d: duties_charts.plot_duty_breakdown(d, sources=sources,
-                                                           interval=interval))
+                                                           interval=interval),
+               rests_on=[result.standards])
     check = overspend_check(result, seed=DUTIES_SEED)
     scatter_sources = [*sources[:-1], "real overspend: RO3 2023-24 outturn (series.csv) - RA "
                        "2023-24 budget (budgets.csv)"]
     pack.chart("05c_duties_vs_overspend", overspend_scatter_data(check),
                lambda d: duties_charts.plot_overspend_scatter(
-                   d, rho=check.rho, interval=(check.low, check.high), sources=scatter_sources))
+                   d, rho=check.rho, interval=(check.low, check.high), sources=scatter_sources),
+               rests_on=[result.standards])
     straddles = "straddles zero" if nat["gap_low"] < 0 < nat["gap_high"] else "excludes zero"
     pack.lines += [
         f"- Absolute mode, costed from standards (caseload x unit costs built from sourced "
@@ -106,8 +115,9 @@ def _phasing(pack: _Pack) -> None:
                children_england_double_ask().run()]
     sources = sorted({r.scenario.header.source.cite() for r in results
                       if r.scenario.header.source is not None})
-    pack.chart("06_investment_phasing", charts.phasing_data(results),
-               lambda d: charts.plot_phasing(d, sources=sources))
+    pack.chart("06_investment_phasing", investment_charts.phasing_data(results),
+               lambda d: investment_charts.plot_phasing(d, sources=sources),
+               rests_on=[r.scenario for r in results])
     care = results[0]
     pack.lines.append(
         f"- The Care Review's published year profile sums to {format_gbp(care.total)}, "
@@ -152,7 +162,9 @@ def _pooling(pack: _Pack) -> None:
                    assumption="Budgets and spend: RA and RO3 2023-24 (data). ASSUMED: the "
                               "20-group membership; no price reduction from scale.",
                    title=f"Real 2023-24 budgets would leave about 20 RCCs (membership "
-                         f"assumed) {format_gbp(short)} ({pct:.1f}%) short"))
+                         f"assumed) {format_gbp(short)} ({pct:.1f}%) short"),
+               rests_on=[scenario, "the 20-group RCC membership (assumed)",
+                         "no price reduction from pooling (assumed)"])
     pack.lines.append(
         f"- Pooling real 2023-24 looked-after budgets (RA line 313) into about 20 RCCs "
         f"(membership assumed): budgets of {format_gbp(national['pooled_budget'], 'bn', 2)} "
@@ -175,7 +187,8 @@ def _sensitivity(pack: _Pack, la: Authorities, result: Allocation) -> Sensitivit
                f"weights drawn from a Dirichlet distribution centred on the preset "
                f"(concentration {SENSITIVITY_CONCENTRATION:g}, seed {spec.seed}): an assumption"]
     pack.chart("08_weight_uncertainty", data,
-               lambda d: charts.plot_intervals(d, sources=sources))
+               lambda d: charts.plot_intervals(d, sources=sources),
+               rests_on=[spec])
     spread = (data["high"] - data["low"]) / data["central"]
     widest = data.iloc[int(np.argmax(spread.to_numpy()))]
     pack.lines.append(
@@ -193,7 +206,10 @@ def _prevention(pack: _Pack) -> None:
                f"to {JOIN_YEAR[:4]}: DfE section 251 outturn Table A1 per-year files "
                "(history.csv, lines grouped by history_lines.csv)"]
     pack.chart("09_preventive_share_change", spending_charts.change_map_data(analysis),
-               lambda d: spending_charts.plot_change_map(d, sources=sources))
+               lambda d: spending_charts.plot_change_map(d, sources=sources),
+               rests_on=[analysis.deflator, f"which s251 lines count as preventive is "
+                         f"fundmodel's taxonomy {analysis.taxonomy.name!r} (a classification "
+                         "choice; the NAO's own is compared in the summary)"])
     aggregates = analysis.aggregates()
     england = aggregates[aggregates["area"] == "England"].set_index("period")["focus_share"]
     england = england.dropna()
@@ -243,7 +259,7 @@ def _transition(pack: _Pack) -> None:
                "ASSUMED: pot held in cash, thirds, a 95% cash floor (illustrative choices)"]
     pack.chart("10_transition_paths", data, lambda d: transition_charts.plot_transition_paths(
         d, sources=sources, title="Phasing the Children Act formula in over three years "
-        "(thirds, 95% cash floor: assumed choices)"))
+        "(thirds, 95% cash floor: assumed choices)"), rests_on=[scenario])
     first = result.summary().splitlines()
     pack.lines.append("- Transition (assumed thirds and a 95% cash floor, £270m a year): "
                       + "; ".join(line.strip() for line in first[1:4]))

@@ -30,9 +30,9 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 
 from fundmodel.errors import FundmodelError
+from fundmodel.parameters import shipped
 from fundmodel.report.house import (
     BLUE,
-    GREEN,
     GREY,
     HEX_ACKNOWLEDGEMENT,
     ORANGE,
@@ -41,7 +41,6 @@ from fundmodel.report.house import (
 )
 
 if TYPE_CHECKING:
-    from fundmodel.scenarios.family_help import InvestmentResult
     from fundmodel.scenarios.rcc import RCCResult
 
 def ranked_bars_data(frame: pd.DataFrame, value: str = "amount", top: int | None = 25,
@@ -218,6 +217,22 @@ def plot_hex_map(data: pd.DataFrame, *, title: str, units: str, sources: Sequenc
 
 
 # ---------------------------------------------------------------- need vs funding
+NEED_MATCH_BAND = shipped("brief")["need_match_band"]
+"""The band within which a share of spend counts as matching the share of need (a labelled
+choice: brief.yaml#need_match_band)."""
+
+
+def share_within_band(data: pd.DataFrame, band: float | None = None) -> float:
+    """Percent of rows of :func:`need_vs_funding_data` whose ratio of shares is within
+    ``band`` of 1 (default the labelled choice ``NEED_MATCH_BAND``, 5%).
+
+    >>> share_within_band(pd.DataFrame({"ratio": [1.0, 1.04, 0.9, 1.2]}))
+    50.0
+    """
+    width = NEED_MATCH_BAND.value if band is None else band
+    return float((np.abs(data["ratio"] - 1) <= width).mean() * 100)
+
+
 def need_vs_funding_data(need_share: pd.Series, funding: pd.Series,
                          names: pd.Series) -> pd.DataFrame:
     """Need share vs current funding share per council (both in %), from series by code."""
@@ -258,63 +273,13 @@ def plot_need_vs_funding(data: pd.DataFrame, *, units: str, sources: Sequence[st
             ax.annotate(row["name"], (row["need_share_pct"], row["funding_share_pct"]),
                         xytext=(4, 4), textcoords="offset points", fontsize=8)
         ax.legend(loc="upper left")
-        within = float((np.abs(data["ratio"] - 1) <= 0.05).mean() * 100)
+        within = share_within_band(data)
         if title is None:
-            title = (f"Only {within:.0f}% of councils have a {units} share within ±5% of "
-                     "their share of need")
+            title = (f"Only {within:.0f}% of councils have a {units} share within "
+                     f"±{NEED_MATCH_BAND.display()} of their share of need (band: a labelled "
+                     "choice)")
         return finish_chart(fig, title, f"{units}: each council's share of the England total "
                             "against its share of assessed need (log scales)", sources)
-
-
-# ---------------------------------------------------------------- investment phasing
-def phasing_data(results: Sequence[InvestmentResult]) -> pd.DataFrame:
-    """Year-by-year amounts (£m) of one or more investment asks, with each ask's headline
-    and the difference between its year profile and its headline."""
-    rows = []
-    for result in results:
-        frame = result.phasing_frame()
-        for year, amount in zip(frame["year"], frame["amount"], strict=True):
-            rows.append({"ask": result.label, "year": year, "amount_m": amount / 1e6,
-                         "headline_m": result.headline / 1e6,
-                         "profile_minus_headline_m": -result.difference / 1e6})
-    return pd.DataFrame(rows)
-
-
-def plot_phasing(data: pd.DataFrame, *, sources: Sequence[str],
-                 title: str | None = None) -> Figure:
-    """Grouped bars: each ask's money by year (£m), labelled; hatching tells asks apart in
-    greyscale; the legend gives each ask's total and headline."""
-    asks = list(dict.fromkeys(data["ask"]))
-    years = sorted(set(data["year"]))
-    hatches = ["", "///", "...", "xxx", "\\\\\\\\"]
-    colours = [BLUE, ORANGE, GREEN, "#CC79A7", "#56B4E9"]
-    with house_style():
-        fig, ax = plt.subplots(figsize=(10, 5.5))
-        ax.grid(True, axis="y")
-        ax.grid(False, axis="x")
-        width = 0.8 / len(asks)
-        for k, ask in enumerate(asks):
-            part = data[data["ask"] == ask].set_index("year").reindex(years)
-            x = np.arange(len(years)) + (k - (len(asks) - 1) / 2) * width
-            total = float(part["amount_m"].sum())
-            headline = float(part["headline_m"].dropna().iloc[0])
-            label = f"{ask}: £{total:,.0f}m by year vs £{headline:,.0f}m headline"
-            bars = ax.bar(x, part["amount_m"].fillna(0), width * 0.95, color=colours[k % 5],
-                          hatch=hatches[k % 5], edgecolor="black", linewidth=0.4, label=label)
-            ax.bar_label(bars, labels=[f"£{v:,.0f}m" if v == v else "" for v in
-                                       part["amount_m"]], fontsize=7.5, padding=2)
-        ax.set_xticks(np.arange(len(years)), years)
-        ax.set_ylabel("£m a year (cash)")
-        ax.set_ylim(0, float(data["amount_m"].max()) * 1.12)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5, ncol=1)
-        if title is None:
-            first = data[data["ask"] == asks[0]]
-            gap = float(first["profile_minus_headline_m"].iloc[0])
-            total = float(first["amount_m"].sum())
-            title = (f"{asks[0]}: the year profile adds up to £{total:,.0f}m, "
-                     f"£{abs(gap):,.0f}m {'short of' if gap < 0 else 'above'} the headline"
-                     if abs(gap) >= 0.5 else f"{asks[0]}: £{total:,.0f}m phased by year")
-        return finish_chart(fig, title, "£m cash by financial year", sources)
 
 
 # ---------------------------------------------------------------- RCC pooling

@@ -25,6 +25,7 @@ from typing import Any
 from fundmodel._version import __version__
 from fundmodel.core.files import csv_text, staged_folder, write_bytes_atomic
 from fundmodel.core.yamlio import dump_yaml
+from fundmodel.parameters.assumptions import assumptions_frame
 from fundmodel.scenarios.base import Scenario, ScenarioResult
 
 
@@ -93,7 +94,9 @@ def write_folder(out: str | Path, files: Mapping[str, str], manifest: dict[str, 
 def write_result(scenario: Scenario, result: ScenarioResult, out: str | Path,
                  authorities_checksum: str | None = None, *,
                  data_path: str | Path | None = None) -> list[Path]:
-    """Write result.csv, summary.txt, scenario.yaml and manifest.yaml into ``out`` as a unit,
+    """Write result.csv, summary.txt, scenario.yaml, assumptions.csv (every assumption the
+    scenario rests on: its stated assumptions, then each ``assumption=True`` record) and
+    manifest.yaml into ``out`` as a unit,
     plus allocations.csv (code, name, year, amount, ...) for results that allocate money,
     any tables a result offers through ``output_tables()`` and manifest entries through
     ``manifest_extra()``. ``data_path`` is the authority CSV used instead of the embedded
@@ -102,6 +105,8 @@ def write_result(scenario: Scenario, result: ScenarioResult, out: str | Path,
         "result.csv": csv_text(result.to_frame()),
         "summary.txt": result.summary() + "\n",
         "scenario.yaml": scenario.to_yaml(),
+        "assumptions.csv": csv_text(assumptions_frame(
+            scenario, statements=[("header.assumes", scenario.assumes)])),
     }
     extra_tables = getattr(result, "output_tables", None)  # e.g. costs.csv, gap.csv
     if callable(extra_tables):
@@ -113,7 +118,7 @@ def write_result(scenario: Scenario, result: ScenarioResult, out: str | Path,
     manifest: dict[str, Any] = {
         "fundmodel_version": __version__,
         "scenario_kind": getattr(scenario, "kind", ""),
-        "title": scenario.header.title,
+        "title": scenario.title,
         "data": data_checksums(),
     }
     extra_manifest = getattr(result, "manifest_extra", None)  # e.g. parameter sources

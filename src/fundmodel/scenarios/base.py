@@ -7,11 +7,18 @@ loader reads any scenario file and one function runs any scenario.
 >>> from fundmodel.scenarios.base import ScenarioHeader
 >>> ScenarioHeader(title="My ask", assumes="nothing").title
 'My ask'
+
+A header's title and assumptions may name the scenario's own fields in braces, e.g.
+``"budgets assumed at {data.assumed_overspend_pct}"``: ``scenario.title`` and
+``scenario.assumes`` fill them in from the scenario's current values (a parameter shows its
+value and unit), so a copy made with ``updated()`` never carries a stale figure in its title.
+A placeholder that names no field is refused when the scenario is built.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, Union
 
@@ -23,6 +30,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from fundmodel.core.messages import describe_validation_error
@@ -30,7 +38,7 @@ from fundmodel.core.model import FrozenModel
 from fundmodel.core.text import bad_characters, excerpt
 from fundmodel.core.yamlio import dump_yaml, load_yaml_file, load_yaml_text
 from fundmodel.errors import ScenarioError
-from fundmodel.parameters.records import Source
+from fundmodel.parameters.records import Parameter, Source
 
 if TYPE_CHECKING:
     from fundmodel.data.authorities import Authorities
@@ -68,6 +76,41 @@ class ScenarioResult(Protocol):
     def _repr_html_(self) -> str: ...
 
 
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
+"""A ``{field.path}`` placeholder in a header's title or assumptions."""
+
+
+def _field_value(model: object, path: str, where: str) -> object:
+    value = model
+    for part in path.split("."):
+        if part.startswith("_") or not hasattr(value, part) or callable(getattr(value, part)):
+            raise ValueError(f"{where}: the placeholder {{{path}}} names no field of the "
+                             f"scenario (no {part!r} in {type(value).__name__})")
+        value = getattr(value, part)
+    return value
+
+
+def _show(value: object) -> str:
+    if isinstance(value, Parameter):
+        return value.display()
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, tuple | list):
+        return ", ".join(_show(v) for v in value)
+    return str(value)
+
+
+def fill_placeholders(text: str, model: object, where: str = "text") -> str:
+    """``text`` with each ``{field.path}`` replaced by that field of ``model``, shown for a
+    reader (a parameter as its value and unit).
+
+    >>> from fundmodel.scenarios.overspend import lga_assumed_overspend
+    >>> fill_placeholders("at {data.assumed_overspend_pct}", lga_assumed_overspend())
+    'at 14.2%'
+    """
+    return PLACEHOLDER.sub(lambda m: _show(_field_value(model, m.group(1), where)), text)
+
+
 class Scenario(FrozenModel):
     """Base of every scenario family. Subclasses set ``kind: Literal[...]`` and ``run``."""
 
@@ -85,6 +128,23 @@ class Scenario(FrozenModel):
         super().__pydantic_init_subclass__(**kwargs)
         if "kind" in cls.model_fields:
             Scenario.registry.append(cls)
+
+    @model_validator(mode="after")
+    def _placeholders_name_fields(self) -> Scenario:
+        for name in ("title", "assumes"):
+            for path in PLACEHOLDER.findall(getattr(self.header, name)):
+                _field_value(self, path, f"header.{name}")
+        return self
+
+    @property
+    def title(self) -> str:
+        """The header's title with its ``{field}`` placeholders filled in."""
+        return fill_placeholders(self.header.title, self, "header.title")
+
+    @property
+    def assumes(self) -> str:
+        """The header's assumptions with its ``{field}`` placeholders filled in."""
+        return fill_placeholders(self.header.assumes, self, "header.assumes")
 
     def run(self, authorities: Authorities | None = None) -> ScenarioResult:
         """Run on ``authorities`` (the embedded data by default)."""

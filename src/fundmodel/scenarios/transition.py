@@ -113,7 +113,7 @@ class TransitionScenario(Scenario):
             assert self.baseline.formula is not None
             total = self.baseline.total or plan.pots[0]
             baseline = allocate(self.baseline.formula, la, total)
-        return transition(self.target, baseline, plan, la, title=self.header.title)
+        return transition(self.target, baseline, plan, la, title=self.title)
 
 
 def _by_code(series: pd.Series, authorities: Authorities, what: str) -> FloatArray:

@@ -174,7 +174,7 @@ class CareBankResult:
     @property
     def label(self) -> str:
         """Short name for tables and charts."""
-        return self.scenario.header.title
+        return self.scenario.title
 
     def national_cost(self) -> float:
         """What the Bank pays a year, pounds (the sum moved over included councils)."""

@@ -162,7 +162,7 @@ class InvestToSaveResult:
     @property
     def label(self) -> str:
         """Short name for tables and charts."""
-        return self.scenario.header.title
+        return self.scenario.title
 
     def _run(self, x: dict[str, FloatArray]) -> tuple[FloatArray, FloatArray]:
         effect = effect_per_million(x["cost_per_family"], x["baseline_entry_rate"],
@@ -269,7 +269,7 @@ class InvestToSaveResult:
 
         payback = self.payback_year()
         eff = n.loc["effect_per_million"].to_numpy(np.float64)
-        what = s.investment.header.title if s.investment is not None else s.spend_column
+        what = s.investment.title if s.investment is not None else s.spend_column
         return "\n".join([
             f"{self.label}: preventive spend from {what}, {self.years[0]}..{self.years[-1]}",
             "  EVIDENCE IS WEAK: a one-third fall in care entries for supported families "

@@ -163,7 +163,7 @@ class PaymentByResultsResult:
     @property
     def label(self) -> str:
         """Short name for tables and charts."""
-        return self.scenario.header.title
+        return self.scenario.title
 
     @property
     def is_proxy(self) -> bool:

@@ -209,7 +209,7 @@ class WindfallTaxResult:
     @property
     def label(self) -> str:
         """Short name for tables and charts."""
-        return self.scenario.header.title
+        return self.scenario.title
 
     def national(self) -> pd.DataFrame:
         """One row per measure: central (the records' values), low, median, high (draws)."""

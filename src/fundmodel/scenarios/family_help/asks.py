@@ -150,6 +150,7 @@ def care_review_ask(
         even_years=int(years.value) if even else None,
         ring_fenced_share=FAMILY_HELP_SHARE_OF_CARE_REVIEW if ring_fence_family_help else None,
         distribution=dist,
+        years_assumed=True,
     )
 
 
@@ -175,6 +176,7 @@ def family_help_ask(distribution: Distribution | None = None) -> InvestmentScena
         first_year=CARE_REVIEW_FIRST_YEAR,
         even_years=int(FAMILY_HELP_YEARS.value),
         distribution=dist,
+        years_assumed=True,
     )
 
 
@@ -212,6 +214,7 @@ def children_england_double_ask(
         phasing=phasing,
         even_years=int(CARE_REVIEW_YEARS_FIVE.value) if even else None,
         distribution=dist,
+        years_assumed=True,
     )
 
 
@@ -243,6 +246,7 @@ def select_committee_ask(
         headline=used,
         profile=(ProfileYear(year=SELECT_COMMITTEE_YEAR, amount=used),),
         distribution=dist,
+        years_assumed=True,
     )
 
 

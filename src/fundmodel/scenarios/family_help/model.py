@@ -114,6 +114,10 @@ class InvestmentScenario(Scenario):
     ring_fenced_share: Fraction | None = None
     distribution: Distribution
     deflator: Deflator | None = None
+    years_assumed: bool = Field(
+        default=False,
+        description="true when the year labels are fundmodel's (the source numbers its years "
+        "1, 2, ... or gives none): charts and summaries then say the years are assumed")
 
     @field_validator("first_year")
     @classmethod

@@ -60,7 +60,7 @@ class InvestmentResult:
     @property
     def label(self) -> str:
         """Short name for tables and charts."""
-        return self.scenario.header.title
+        return self.scenario.title
 
     @property
     def headline(self) -> float:
@@ -105,6 +105,25 @@ class InvestmentResult:
                 self.real_year_pence / 100.0
             )
         return frame
+
+    def phasing_assumptions(self) -> list[str]:
+        """The assumptions behind the year profile, in words; empty when the years and the
+        amounts are as published.
+
+        >>> from fundmodel.scenarios.family_help.asks import family_help_ask
+        >>> family_help_ask().run().phasing_assumptions()[1]
+        'the headline spread evenly over 5 years (assumed phasing)'
+        """
+        s, years = self.scenario, self.years
+        out = []
+        if s.years_assumed:
+            out.append(f"year label {years[0]} is assumed (the source gives no date)"
+                       if len(years) == 1 else
+                       f"year labels {years[0]} to {years[-1]} are assumed (the source "
+                       "numbers its years or gives none)")
+        if s.phasing == "headline_even":
+            out.append(f"the headline spread evenly over {len(years)} years (assumed phasing)")
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """Long table, one row per council per year: code, name, region, council_type,
@@ -157,7 +176,7 @@ class InvestmentResult:
         """Plain-text headline: the ask, the phasing, the difference, the spread."""
         s = self.scenario
         lines = [
-            f"{s.header.title}: headline {format_gbp(self.headline)} "
+            f"{s.title}: headline {format_gbp(self.headline)} "
             f"({s.headline.source.cite()})",
             f"  phasing: {s.phasing}; {len(self.years)} years {self.years[0]}..{self.years[-1]}; "
             f"distributed {format_gbp(self.total)}; difference to headline "

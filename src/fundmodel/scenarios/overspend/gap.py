@@ -31,19 +31,27 @@ def lga_assumed_overspend(
     funding_growth: Parameter | None = None,
     projection: Projection | None = None,
 ) -> OverspendScenario:
-    """Embedded outturn with budgets ASSUMED at the LGA's 14.2% average overspend.
+    """Embedded outturn with budgets ASSUMED at the LGA's average overspend (14.2%).
 
     >>> s = lga_assumed_overspend()
     >>> s.data.assumed_overspend_pct.value, s.missing
     (14.2, 'exclude')
+    >>> s.title
+    'Overspends: s251_cyps_total outturn, budgets ASSUMED at 14.2% overspend'
+
+    The title follows the scenario: a rerun at another rate says so.
+
+    >>> s.updated(data={**s.data.model_dump(), "assumed_overspend_pct": 10}).title
+    'Overspends: s251_cyps_total outturn, budgets ASSUMED at 10% overspend'
     """
     return OverspendScenario(
         header=ScenarioHeader(
-            title=f"Overspends: {measure} outturn, budgets assumed at LGA 14.2%",
+            title=("Overspends: {data.measure} outturn, budgets ASSUMED at "
+                   "{data.assumed_overspend_pct} overspend"),
             source=LGA_AVERAGE_OVERSPEND.source,
             assumes=(
-                "budget = outturn / 1.142 for every council and year (the LGA's reported "
-                "national average over 2022-23 to 2024-25, applied uniformly: an assumption, "
+                "budget = outturn / (1 + {data.assumed_overspend_pct}) for every council and "
+                "year ({data.assumed_overspend_pct.label}, applied uniformly: an assumption, "
                 "not budget data); council-years without outturn excluded"
             ),
         ),

@@ -58,7 +58,7 @@ class OverspendResult:
     @property
     def label(self) -> str:
         """Short name for tables and charts."""
-        return self.scenario.header.title
+        return self.scenario.title
 
     def overspent(self) -> BoolArray:
         """Councils x periods: True where outturn exceeds budget (False where excluded)."""
@@ -217,10 +217,12 @@ class OverspendResult:
         )
         if self.scenario.funding_growth is not None:
             g = self.growth_frame().iloc[-1]
+            funding = f"{100 * self.scenario.funding_growth.value:.1f}% a year"
             lines.append(
                 f"  England outturn growth {100 * g['outturn_growth']:.1f}% a year vs funding "
-                f"growth {100 * self.scenario.funding_growth.value:.1f}% a year"
-            )
+                f"growth {funding}" if np.isfinite(g["outturn_growth"]) else
+                f"  England outturn growth: not measurable from one period (funding growth "
+                f"{funding})")
         lines.extend(f"  note: {n}" for n in self.notes)
         return "\n".join(lines)
 

@@ -87,7 +87,7 @@ class RCCResult:
     @property
     def label(self) -> str:
         """Short name for tables and comparisons (the scenario title)."""
-        return self.scenario.header.title
+        return self.scenario.title
 
     @property
     def pooled(self) -> BoolArray:

@@ -135,7 +135,7 @@ class SpendingResult:
     @property
     def label(self) -> str:
         """Short name for tables and charts."""
-        return self.scenario.header.title
+        return self.scenario.title
 
     def council_amounts(self) -> pd.Series:
         """New money a year each council would need to reach the FIRST target (pounds, by
