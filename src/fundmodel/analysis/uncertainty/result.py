@@ -27,11 +27,12 @@ from fundmodel.analysis.uncertainty.ranks import (
 )
 from fundmodel.analysis.uncertainty.sketch import WindowSketch
 from fundmodel.analysis.uncertainty.spec import SensitivitySpec
+from fundmodel.analysis.uncertainty.thresholds import ThresholdQueries
 
 
 # ------------------------------------------------------------------ the result
 @dataclass(frozen=True, eq=False)
-class SensitivityResult:
+class SensitivityResult(ThresholdQueries):
     """Output of :func:`run_sensitivity`: central run, kept amounts and running counts.
 
     ``amount_pence`` has shape (kept variants, years, councils) and ``draws`` holds those
