@@ -62,6 +62,7 @@ CHILDREN_ACT_WEIGHTS: dict[str, Parameter] = {
 
 
 PREVENTION_GRANT_2025_26 = _RECORDS["prevention_grant_2025_26"]
+"""The 2025-26 Children's Social Care Prevention Grant, £270m (MHCLG): the brief's pot."""
 
 
 def children_act_formula() -> NeedsFormula:

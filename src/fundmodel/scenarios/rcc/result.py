@@ -60,15 +60,15 @@ class RCCResult:
     settlement_pence: IntArray
     version: str = __version__
     exclusion_reasons: tuple[str, ...] = ()
-    """Per council, why it is excluded ('' if included); set with budget_source: data."""
+    """Per council, why it is excluded ('' if included); set with ``budget_source: data``."""
     budget_origin: str = ""
-    """Where real budgets and spend came from (budget_source: data)."""
+    """Where real budgets and spend came from (``budget_source: data``)."""
     notes: tuple[str, ...] = ()
     """Notes on the data used (flagged values)."""
 
     @property
     def budget_is_assumed(self) -> bool:
-        """True when designated budgets are inferred from spend (budget_source: assumed)."""
+        """True when designated budgets are inferred from spend (``budget_source: assumed``)."""
         return self.scenario.budget_source == "assumed" and self.scenario.budget_column is None
 
     @property

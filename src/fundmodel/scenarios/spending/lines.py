@@ -32,12 +32,14 @@ SPENDING_PARAMETERS: list[Parameter] = list(_RECORDS.values())
 
 
 NAO_PREVENTIVE_SHARE_2010_11 = _RECORDS["nao_preventive_share_2010_11"]
+"""The NAO's preventive share of children's services spend in 2010-11 (spending.yaml)."""
 
 
 NAO_PREVENTIVE_SHARE_2017_18 = _RECORDS["nao_preventive_share_2017_18"]
 
 
 PROMISE_PREVENTIVE_SHARE = _RECORDS["promise_preventive_share"]
+"""The preventive share quoted by The Promise (spending.yaml)."""
 
 
 WEBB_ELASTICITY_LOW = _RECORDS["webb_elasticity_low"]
