@@ -149,3 +149,30 @@ def test_every_result_folder_carries_an_assumptions_csv(tmp_path: Path) -> None:
     assert {"data.assumed_overspend_pct", "funding_growth",
             "projection.outturn_growth"} <= set(frame["field"])
     assert "assumptions.csv" in (tmp_path / "manifest.yaml").read_text()
+
+
+# ---------------------------------------------------------------- result pages and citations
+def test_citations_name_the_deprivation_denominator_mismatch() -> None:
+    from fundmodel import allocate, load_authorities
+    from fundmodel.presets import children_act_formula
+
+    sources = allocate(children_act_formula(), load_authorities(), 1000).sources()
+    assert any("under 16" in s and "aged 0-17" in s for s in sources)
+
+
+def test_allocation_page_shows_damping_per_child_sources_and_assumptions() -> None:
+    from fundmodel import allocate, load_authorities
+    from fundmodel.presets import children_act_formula
+
+    la = load_authorities()
+    flat = allocate(children_act_formula(), la, 270e6)
+    damped = allocate(children_act_formula().updated(damping={"floor": -0.05}), la, 270e6,
+                      baseline=flat.amounts())
+    page = damped._repr_html_()
+    assert "<strong>Damping</strong>: floor -5.0% against a baseline" in page
+    assert "<th>£ per child</th>" in page and "<th>change vs baseline</th>" in page
+    assert page.count("ASSUMED: Children Act formula weight") == 4
+    birmingham = flat.to_frame().set_index("code").loc["E08000025"]
+    per_child = birmingham["amount"] / la.column("children_0_17")[list(la.codes).index("E08000025")]
+    assert f"£{per_child:,.2f}" in flat._repr_html_()
+    assert "<strong>Damping</strong>" not in flat._repr_html_()

@@ -26,6 +26,7 @@ from fundmodel._version import __version__
 from fundmodel.data.authorities import Authorities
 from fundmodel.engine.formula import NeedsFormula
 from fundmodel.engine.money import format_gbp
+from fundmodel.parameters.assumptions import assumptions_used
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,7 +116,8 @@ class Allocation:
             extra += [f"resources: {p.label}: {p.cite()}"
                       + (" (assumption)" if p.assumption else "")
                       for p in resources.parameters()]
-        return [*sorted(weights), *transforms, *extra, *self.rule_sources,
+        proxies = [f"proxy: {i.proxy}" for i in self.formula.indicators if i.proxy]
+        return [*sorted(weights), *transforms, *extra, *self.rule_sources, *proxies,
                 *cite_columns(columns)]
 
     def to_frame(self, variant: int = 0) -> pd.DataFrame:
@@ -225,19 +227,52 @@ class Allocation:
         )
 
     def _repr_html_(self) -> str:
+        """The summary, the damping applied, the five largest and smallest allocations (with
+        £ per child and the change against the baseline), the sources and the assumptions.
+
+        >>> from fundmodel import allocate, load_authorities
+        >>> from fundmodel.presets import children_act_formula
+        >>> page = allocate(children_act_formula(), load_authorities(), 270e6)._repr_html_()
+        >>> "£ per child" in page and "Sources" in page and "ASSUMED" in page
+        True
+        """
         frame = self.to_frame().sort_values(["amount", "code"], ascending=[False, True])
         head = pd.concat([frame.head(5), frame.tail(5)])
+        extra = [c for c in ("per_child", "change") if c in frame]
+        titles = {"per_child": "£ per child", "change": "change vs baseline"}
+
+        def cell(r: pd.Series, column: str) -> str:
+            value = float(r[column])
+            text = (f"£{value:,.2f}" if column == "per_child" else format_gbp(value, "m", 2))
+            return f"<td style='text-align:right'>{html.escape(text)}</td>"
+
         rows = "".join(
-            f"<tr><td>{html.escape(str(r.code))}</td><td>{html.escape(str(r.name))}</td>"
-            f"<td style='text-align:right'>{html.escape(format_gbp(float(str(r.amount)), 'm', 2))}"
-            f"</td></tr>"
-            for r in head.itertuples()
-        )
+            f"<tr><td>{html.escape(str(r['code']))}</td><td>{html.escape(str(r['name']))}</td>"
+            f"{cell(r, 'amount')}" + "".join(cell(r, c) for c in extra) + "</tr>"
+            for _, r in head.iterrows())
+        header = "".join(f"<th>{titles[c]}</th>" for c in extra)
+        sources = "".join(f"<li>{html.escape(s)}</li>" for s in self.sources())
+        assumed = "".join(f"<li>ASSUMED: {html.escape(p.label)}"
+                          f"{' (' + html.escape(p.ref) + ')' if p.ref else ''}</li>"
+                          for _, p in assumptions_used(self.formula))
         return (
-            f"<div><strong>{html.escape(self.formula.name)}</strong>: "
-            f"{html.escape(format_gbp(self.total))} across {self.authorities.n} authorities "
-            f"({self.n_variants} variant(s); fundmodel {html.escape(self.version)})"
-            "<table><thead><tr><th>code</th><th>authority</th><th>amount</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table><small>top and bottom five; "
-            "use .to_frame() for all</small></div>"
-        )
+            f"<div><pre>{html.escape(self.summary())}</pre>{self._damping_html()}"
+            "<table><thead><tr><th>code</th><th>authority</th><th>amount</th>"
+            f"{header}</tr></thead><tbody>{rows}</tbody></table>"
+            f"<small>top and bottom five; use .to_frame() for all</small>"
+            f"<p>Sources</p><ul>{sources}</ul>"
+            + (f"<p>Assumptions</p><ul>{assumed}</ul>" if assumed else "")
+            + f"<small>fundmodel {html.escape(self.version)}</small></div>")
+
+    def _damping_html(self) -> str:
+        damping = self.formula.damping
+        if damping is None:
+            return ""
+        parts = [f"floor {100 * damping.floor:+.1f}%" if damping.floor is not None else "",
+                 f"ceiling {100 * damping.ceiling:+.1f}%" if damping.ceiling is not None
+                 else ""]
+        against = f" against {damping.baseline!r}" if damping.baseline else " against a baseline"
+        scale = (f"; gains scaled by {self.gain_scale[0]:.4f} to pay for the floor"
+                 if self.gain_scale is not None else "")
+        text = " and ".join(p for p in parts if p) + against + scale
+        return f"<p><strong>Damping</strong>: {html.escape(text)}</p>"
