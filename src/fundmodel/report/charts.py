@@ -322,7 +322,7 @@ def plot_pooling(data: pd.DataFrame, *, sources: Sequence[str], assumption: str,
             short = float(data["shortfall_m"].sum())
             spend = float(data["member_spend_m"].sum())
             title = (f"Pooled budgets would be £{short:,.0f}m ({100 * short / spend:.1f}%) short "
-                     "of what councils spend on placements")
+                     "of what councils spend on looked-after children (wider than placements)")
         return finish_chart(fig, title, f"£m per RCC (members in brackets). {assumption}", sources)
 
 

@@ -23,6 +23,12 @@ the section 251 looked-after outturn (``s251_lac_2024_25``) and an overspend rat
 * cross-subsidy_i = C_i - B_i - settlement_i: what the pool paid for council i's
   children beyond what council i paid in. It sums to zero in every RCC, to the penny.
 
+(Both measures are looked-after children's services spend, which is wider than placements:
+s251 ``TotalLACFinance`` also holds adoption, special guardianship, education of looked-after
+children, leaving care and asylum services, and RA/RO3 line 313 more than placement costs.
+They stand in for the placement budgets an RCC would pool, and every summary says
+"looked-after".)
+
 All money is whole pence: each RCC's contributions, payments and settlements are rounded
 by largest remainder so each adds up exactly to the RCC's rounded total (ties to the lower
 ONS code). Councils outside any RCC ("standalone") commission as now.

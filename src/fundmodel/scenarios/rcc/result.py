@@ -158,7 +158,7 @@ class RCCResult:
     def rcc_frame(self) -> pd.DataFrame:
         """One row per RCC: members, pooled budget, member spend, pool cost at pool prices,
         shortfall (cost - budget; negative = surplus), break-even price reduction, share of
-        national placement spend (pounds)."""
+        national looked-after spend (pounds)."""
         budget = self._rcc_sum(self.contribution_pence) / 100.0
         spend = self._rcc_sum(self.spend_pence) / 100.0
         cost = self._rcc_sum(self.pays_pence) / 100.0

@@ -162,7 +162,7 @@ class RCCScenario(Scenario):
     @classmethod
     def _spend_parameters(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            return {k: as_parameter(v, f"placement spend for {k}", Unit.GBP)
+            return {k: as_parameter(v, f"looked-after spend for {k}", Unit.GBP)
                     for k, v in value.items()}
         return value
 
@@ -238,7 +238,7 @@ def _missing_spend_error(scenario: RCCScenario, la: Authorities, missing: BoolAr
         for c, n in zip(la.codes[missing], la.names[missing], strict=True)
     )
     return (
-        f"placement spend {scenario.spend_column!r} is missing for {int(missing.sum())} "
+        f"looked-after spend {scenario.spend_column!r} is missing for {int(missing.sum())} "
         f"council(s): {listed}. Supply values (spend_values: {{code: pounds}}) or set "
         "missing_spend: exclude to leave them out and report them"
     )
@@ -288,10 +288,10 @@ def pool(scenario: RCCScenario, la: Authorities) -> RCCResult:
     negative = included & (spend_pounds < 0)
     if negative.any():
         i = int(np.flatnonzero(negative)[0])
-        raise DataError(f"placement spend {scenario.spend_column!r} for {who[i]} is negative "
+        raise DataError(f"looked-after spend {scenario.spend_column!r} for {who[i]} is negative "
                         f"({spend_pounds[i]:,}); pooling needs spend of zero or more")
     spend = pence_in_range(np.where(included, np.nan_to_num(spend_pounds) * 100.0, 0.0),
-                           "placement spend", who)
+                           "looked-after spend", who)
     members = included & (group >= 0)
     n_rcc = len(names)
     rank = la.code_rank()
