@@ -50,6 +50,8 @@ class Unit(StrEnum):
     PER_10K_CHILDREN = "PER_10K_CHILDREN"
     SCORE = "SCORE"
     YEARS = "YEARS"
+    FINANCIAL_YEAR = "FINANCIAL_YEAR"
+    """A financial year, by the calendar year it starts in (2022 = 2022-23)."""
 
 
 _MONEY_SCALE = {Unit.GBP: 1.0, Unit.GBP_THOUSANDS: 1e3, Unit.GBP_MILLIONS: 1e6}
@@ -140,6 +142,8 @@ class Parameter(FrozenModel):
                                              Unit.GBP_PER_CHILD_PER_YEAR else "")
         if self.unit is Unit.YEARS:
             return f"{v:g} years"
+        if self.unit is Unit.FINANCIAL_YEAR:
+            return f"{int(v)}-{(int(v) + 1) % 100:02d}"
         return f"{v:,g}"
 
     def in_pounds(self) -> float:

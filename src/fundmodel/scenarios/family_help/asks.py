@@ -52,11 +52,13 @@ CHILDREN_ENGLAND_DOUBLE_PROFILE: tuple[Parameter, ...] = tuple(
 INVESTMENT_PARAMETERS: list[Parameter] = list(_RECORDS.values())
 """Every record of ``investment.yaml``."""
 
-CARE_REVIEW_FIRST_YEAR = "2022-23"
-"""ASSUMPTION: the label of the Care Review profile's year 1 (sources say only "year 1")."""
+CARE_REVIEW_FIRST_YEAR = _RECORDS["care_review_first_year"].display()
+"""ASSUMPTION: the label of the Care Review profile's year 1 (sources say only "year 1");
+investment.yaml#care_review_first_year."""
 
-SELECT_COMMITTEE_YEAR = "2024-25"
-"""ASSUMPTION: the financial year read for the Committee's "by 2025"."""
+SELECT_COMMITTEE_YEAR = _RECORDS["select_committee_year"].display()
+"""ASSUMPTION: the financial year read for the Committee's "by 2025";
+investment.yaml#select_committee_year."""
 
 
 
