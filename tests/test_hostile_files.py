@@ -380,3 +380,22 @@ def test_cli_errors_are_one_line_even_with_line_breaks(capsys: pytest.CaptureFix
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "\\n" in err
+
+
+def test_manifest_pins_an_rcc_budget_file(tmp_path: Path) -> None:
+    from fundmodel.data.budgets import embedded_budgets
+
+    table = embedded_budgets()
+    rows = table[(table["line"] == "lac") & (table["period"] == "2023-24")
+                 & table["budget"].notna()]
+    assert len(rows) > 100
+    budgets = tmp_path / "rcc_budgets.csv"
+    lines = ["code,period,line,budget"] + [
+        f"{r.code},2023-24,313,{float(r.budget):.0f}" for r in rows.itertuples()]
+    budgets.write_text("\n".join(lines) + "\n")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("kind: rcc\nheader: {title: t, assumes: a}\n"
+                        f"budgets: {budgets}\n")
+    assert main(["run", str(scenario), "--out", str(tmp_path / "res")]) == 0
+    inputs = load_yaml_file(tmp_path / "res" / "manifest.yaml")["inputs"]
+    assert inputs == {str(budgets): {"sha256": hashlib.sha256(budgets.read_bytes()).hexdigest()}}
