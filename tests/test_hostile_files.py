@@ -399,3 +399,12 @@ def test_manifest_pins_an_rcc_budget_file(tmp_path: Path) -> None:
     assert main(["run", str(scenario), "--out", str(tmp_path / "res")]) == 0
     inputs = load_yaml_file(tmp_path / "res" / "manifest.yaml")["inputs"]
     assert inputs == {str(budgets): {"sha256": hashlib.sha256(budgets.read_bytes()).hexdigest()}}
+
+
+def test_an_rcc_budget_file_is_read_only_if_it_is_a_regular_file(tmp_path: Path) -> None:
+    from fundmodel.data.budgets import read_budgets_csv
+
+    fifo = tmp_path / "budgets.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(DataError, match="FIFO"):
+        read_budgets_csv(fifo)

@@ -299,7 +299,7 @@ def test_rcc_council_with_unrepresentable_spend_is_refused() -> None:
     huge = authorities_from_frame(frame, "huge", geography="custom")
     s = load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\nbudget_source: assumed\n"
                            "membership: {rccs: {P: [E06900000, E06900001]}}\n")
-    with pytest.raises(FormulaError, match=r"placement spend for E06900000 Council 0 is "
+    with pytest.raises(FormulaError, match=r"looked-after spend for E06900000 Council 0 is "
                                            r"£1,000,000,000,000,000\.00, outside the range"):
         s.run(huge)
 

@@ -168,6 +168,38 @@ def write_csv_atomic(path: Path, frame: pd.DataFrame) -> None:
     write_text_atomic(path, csv_text(frame))
 
 
+def read_csv_rows(path: str | Path, what: str, columns: tuple[str, ...],
+                  error: type[FundmodelError] = FundmodelError) -> list[list[str]]:
+    """The data rows of a small UTF-8 CSV input whose header must be exactly ``columns``,
+    read with :func:`read_input_file` (regular files only, size-limited); every failure is
+    ``error`` naming the file.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "b.csv"
+    >>> _ = p.write_text("code,budget\\nE06000001,5\\n")
+    >>> read_csv_rows(p, "budget CSV", ("code", "budget"))
+    [['E06000001', '5']]
+    """
+    import csv
+    import io
+
+    from fundmodel.core.text import excerpt
+
+    file = Path(path)
+    try:
+        text = read_input_file(file, what, limit=CSV_LIMIT, error=error).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{file}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text), strict=True))
+    except csv.Error as exc:
+        raise error(f"{file}: not valid CSV ({exc})") from None
+    if not rows or tuple(rows[0]) != columns:
+        got = excerpt(",".join(rows[0])) if rows else "nothing"
+        raise error(f"{file}, header: expected exactly {','.join(columns)}, got {got}")
+    return rows[1:]
+
+
 def check_out_folder(out: str | Path) -> Path:
     """``out`` as a Path, refusing an empty name."""
     if str(out).strip() == "":

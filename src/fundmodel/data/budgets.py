@@ -30,8 +30,6 @@ lacking either figure keeps NaN and a ``reason``.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Iterable
@@ -42,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fundmodel.core.files import read_csv_rows
 from fundmodel.errors import DataError
 
 BUDGET_CSV_COLUMNS: tuple[str, ...] = ("code", "period", "line", "budget")
@@ -148,24 +147,11 @@ def read_budgets_csv(path: str | Path, codes: Iterable[str] | None = None) -> pd
 are not accepted)
     """
     file = Path(path)
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise DataError(f"{file}: cannot read file ({exc.strerror})") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{file}: not UTF-8 text (byte {exc.start})") from None
-    try:
-        rows = list(csv.reader(io.StringIO(text), strict=True))
-    except csv.Error as exc:
-        raise DataError(f"{file}: not valid CSV ({exc})") from None
-    if not rows or tuple(rows[0]) != BUDGET_CSV_COLUMNS:
-        got = rows[0] if rows else "nothing"
-        raise DataError(f"{file}, header: expected exactly {','.join(BUDGET_CSV_COLUMNS)}, "
-                        f"got {got}")
+    rows = read_csv_rows(file, "budget CSV", BUDGET_CSV_COLUMNS, error=DataError)
     allowed = set(codes) if codes is not None else None
     seen: dict[tuple[str, str, str], int] = {}
     out: list[tuple[str, str, str, float]] = []
-    for r, row in enumerate(rows[1:], start=2):
+    for r, row in enumerate(rows, start=2):
         if len(row) != 4:
             hint = " (thousands separators are not accepted)" if len(row) > 4 else ""
             raise DataError(f"{file}, row {r}: {len(row)} fields, header has 4{hint}")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -11,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 
 from fundmodel._types import FloatArray
-from fundmodel.core.files import CSV_LIMIT, read_input_file
+from fundmodel.core.files import read_csv_rows
 from fundmodel.core.numbers import is_plain_decimal
 from fundmodel.core.text import excerpt
 from fundmodel.data.codes import REORGANISED
@@ -45,21 +43,10 @@ def read_budget_csv(
     fundmodel.errors.DataError: ...b.csv, row 2, column outturn: value '1e2x' is not a number
     """
     file = Path(path)
-    try:
-        text = read_input_file(file, "budget CSV", limit=CSV_LIMIT,
-                               error=DataError).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{file}: not UTF-8 text (byte {exc.start})") from None
-    try:
-        rows = list(csv.reader(io.StringIO(text), strict=True))
-    except csv.Error as exc:
-        raise DataError(f"{file}: not valid CSV ({exc})") from None
-    if not rows or tuple(rows[0]) != CSV_COLUMNS:
-        got = excerpt(",".join(rows[0])) if rows else "nothing"
-        raise DataError(f"{file}, header: expected exactly {','.join(CSV_COLUMNS)}, got {got}")
+    rows = read_csv_rows(file, "budget CSV", CSV_COLUMNS, error=DataError)
     known = {c: i for i, c in enumerate(authorities.codes.tolist())}
     cells: dict[tuple[str, str], tuple[float, float, int]] = {}
-    for r, row in enumerate(rows[1:], start=2):
+    for r, row in enumerate(rows, start=2):
         if len(row) != 4:
             raise DataError(f"{file}, row {r}: {len(row)} fields, header has 4")
         code, period, budget_text, outturn_text = row
