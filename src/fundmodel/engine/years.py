@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from fundmodel.core.model import FrozenModel
 from fundmodel.errors import ScenarioError
@@ -38,6 +38,16 @@ def year_start(label: str) -> int:
     if match is None or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
         raise ScenarioError(f"year {label!r} is not a financial year label like '2025-26'")
     return int(match.group(1))
+
+
+def _checked_label(value: str) -> str:
+    year_start(value)
+    return value
+
+
+YearLabel = Annotated[str, AfterValidator(_checked_label)]
+"""A field holding a financial year label such as ``2025-26`` (checked by
+:func:`year_start`)."""
 
 
 def year_label(start: int) -> str:
@@ -81,14 +91,8 @@ class DeflatorPoint(FrozenModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    year: str
+    year: YearLabel
     index: PriceIndex
-
-    @field_validator("year")
-    @classmethod
-    def _year(cls, value: str) -> str:
-        year_start(value)
-        return value
 
 
 class Deflator(FrozenModel):

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from fundmodel._types import IntArray
 from fundmodel.core.model import FrozenModel
@@ -25,7 +25,7 @@ from fundmodel.scenarios.base import Scenario
 if TYPE_CHECKING:
     from fundmodel.data.authorities import Authorities
     from fundmodel.scenarios.family_help.result import InvestmentResult
-from fundmodel.engine.years import Deflator, check_consecutive, year_label, year_start
+from fundmodel.engine.years import Deflator, YearLabel, check_consecutive, year_label, year_start
 from fundmodel.scenarios.family_help.run import run_investment
 
 
@@ -34,14 +34,8 @@ class ProfileYear(FrozenModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    year: str
+    year: YearLabel
     amount: Money
-
-    @field_validator("year")
-    @classmethod
-    def _year(cls, value: str) -> str:
-        year_start(value)
-        return value
 
 
 class FormulaDistribution(FrozenModel):
@@ -110,7 +104,7 @@ class InvestmentScenario(Scenario):
     profile: tuple[ProfileYear, ...] = ()
     phasing: Literal["profile", "headline_even"] = "profile"
     even_years: int | None = Field(default=None, ge=1, le=50)
-    first_year: str | None = None
+    first_year: YearLabel | None = None
     ring_fenced_share: Fraction | None = None
     distribution: Distribution
     deflator: Deflator | None = None
@@ -118,13 +112,6 @@ class InvestmentScenario(Scenario):
         default=False,
         description="true when the year labels are fundmodel's (the source numbers its years "
         "1, 2, ... or gives none): charts and summaries then say the years are assumed")
-
-    @field_validator("first_year")
-    @classmethod
-    def _first_year(cls, value: str | None) -> str | None:
-        if value is not None:
-            year_start(value)
-        return value
 
     @model_validator(mode="after")
     def _check_phasing(self) -> InvestmentScenario:
