@@ -10,7 +10,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
@@ -18,17 +17,9 @@ from matplotlib.figure import Figure
 from fundmodel._version import __version__
 from fundmodel.core.files import write_bytes_atomic
 
-if TYPE_CHECKING:
-    pass
-
 BLUE, ORANGE, GREEN, GREY = "#0072B2", "#E69F00", "#009E73", "#595959"
-HEX_ACKNOWLEDGEMENT = (
-    "Hex layout: House of Commons Library, UK hex cartogram of upper-tier local "
-    "authorities (2023), Open Parliament Licence"
-)
-
-
-BLUE, ORANGE, GREEN, GREY = "#0072B2", "#E69F00", "#009E73", "#595959"
+VERMILLION = "#D55E00"
+"""The Okabe-Ito colour-blind-safe palette (and a dark grey for text and guides)."""
 HEX_ACKNOWLEDGEMENT = (
     "Hex layout: House of Commons Library, UK hex cartogram of upper-tier local "
     "authorities (2023), Open Parliament Licence"

@@ -24,11 +24,15 @@ from matplotlib.figure import Figure
 from fundmodel._types import FloatArray
 from fundmodel.errors import FundmodelError
 from fundmodel.report.charts import hex_map_data, plot_hex_map
-from fundmodel.report.house import BLUE, GREY, ORANGE, finish_chart, house_style
+from fundmodel.report.house import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    finish_chart,
+    house_style,
+)
 from fundmodel.scenarios.spending import SpendingAnalysis, statistical_neighbours
-
-GREEN = "#009E73"
-VERMILLION = "#D55E00"
 
 
 def spending_sources(analysis: SpendingAnalysis) -> list[str]:
