@@ -99,8 +99,8 @@ def test_the_band_is_a_labelled_choice_with_a_range() -> None:
 # ---------------------------------------------------------------- phasing chart
 def test_phasing_assumptions_name_assumed_years_and_even_phasing() -> None:
     care = care_review_ask().run().phasing_assumptions()
-    assert care == ["year labels 2022-23 to 2025-26 are assumed (the source numbers its "
-                    "years or gives none)"]
+    assert care == ["year labels 2022-23 to 2025-26 are assumed (the source gives no "
+                    "dates)"]
     even = family_help_ask().run().phasing_assumptions()
     assert even[1] == "the headline spread evenly over 5 years (assumed phasing)"
 

@@ -117,7 +117,8 @@ def _phasing(pack: _Pack) -> None:
                       if r.scenario.header.source is not None})
     pack.chart("06_investment_phasing", investment_charts.phasing_data(results),
                lambda d: investment_charts.plot_phasing(d, sources=sources),
-               rests_on=[r.scenario for r in results])
+               rests_on=[*(r.scenario for r in results),
+                         *(f"{r.label}: {a}" for r in results for a in r.phasing_assumptions())])
     care = results[0]
     pack.lines.append(
         f"- The Care Review's published year profile sums to {format_gbp(care.total)}, "
@@ -188,7 +189,9 @@ def _sensitivity(pack: _Pack, la: Authorities, result: Allocation) -> Sensitivit
                f"(concentration {SENSITIVITY_CONCENTRATION:g}, seed {spec.seed}): an assumption"]
     pack.chart("08_weight_uncertainty", data,
                lambda d: charts.plot_intervals(d, sources=sources),
-               rests_on=[spec])
+               rests_on=[spec, f"weights drawn from a Dirichlet distribution around the "
+                         f"preset (concentration {SENSITIVITY_CONCENTRATION:g}, seed "
+                         f"{spec.seed}): the spread is an assumption"])
     spread = (data["high"] - data["low"]) / data["central"]
     widest = data.iloc[int(np.argmax(spread.to_numpy()))]
     pack.lines.append(

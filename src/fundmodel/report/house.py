@@ -39,11 +39,15 @@ def finish_chart(fig: Figure, title: str, units: str, sources: Sequence[str]) ->
 
     The axes (with their tick labels) are first fitted inside the figure, so the title and
     footnote line up with the left edge of everything drawn."""
+    extra = units.count("\n")  # lines under the units line (e.g. assumptions) need room
+    height = fig.get_figheight()
+    top = 0.93 if extra == 0 else max(0.5, 0.93 - 0.2 * extra / height)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # colorbar axes are not tight-layout aware
-        fig.tight_layout(rect=(0.0, 0.0, 1.0, 0.93))
+        fig.tight_layout(rect=(0.0, 0.0, 1.0, top))
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold", y=1.0)
-    fig.text(0.01, 0.955, units, ha="left", va="top", fontsize=10, color=GREY)
+    fig.text(0.01, 0.955 if extra == 0 else 1.0 - 0.25 / height, units, ha="left", va="top",
+             fontsize=10, color=GREY)
     lines = [*(f"Source: {s}" for s in sources), f"Made with fundmodel {__version__}"]
     note = "\n".join(textwrap.fill(line, width=150, subsequent_indent="  ") for line in lines)
     fig.text(0.01, -0.01, note, ha="left", va="top", fontsize=7.5, color=GREY)

@@ -7,12 +7,13 @@ years (assumed year labels, even phasing) stated on the chart's face.
 ('2022-23', 400.0)
 >>> for line in data["assumptions"].iloc[0].split("; "):
 ...     print(line)
-year labels 2022-23 to 2026-27 are assumed (the source numbers its years or gives none)
+year labels 2022-23 to 2026-27 are assumed (the source gives no dates)
 the headline spread evenly over 5 years (assumed phasing)
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -43,8 +44,9 @@ def phasing_data(results: Sequence[InvestmentResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def phasing_subtitle(data: pd.DataFrame) -> str:
-    """The units line, followed by each ask's year assumptions (one line per ask).
+def phasing_subtitle(data: pd.DataFrame, width: int = 120) -> str:
+    """The units line, followed by each ask's year assumptions (one paragraph per ask,
+    wrapped at ``width`` characters).
 
     >>> print(phasing_subtitle(pd.DataFrame({"ask": ["A", "B"], "assumptions": ["x", ""]})))
     £m cash by financial year
@@ -53,7 +55,8 @@ def phasing_subtitle(data: pd.DataFrame) -> str:
     lines = ["£m cash by financial year"]
     for ask, assumed in dict(zip(data["ask"], data["assumptions"], strict=True)).items():
         if assumed:
-            lines.append(f"ASSUMED for {ask}: {assumed}")
+            lines.append(textwrap.fill(f"ASSUMED for {ask}: {assumed}", width=width,
+                                       subsequent_indent="    "))
     return "\n".join(lines)
 
 
@@ -68,7 +71,7 @@ def plot_phasing(data: pd.DataFrame, *, sources: Sequence[str],
     colours = [BLUE, ORANGE, GREEN, "#CC79A7", "#56B4E9"]
     subtitle = phasing_subtitle(data)
     with house_style():
-        fig, ax = plt.subplots(figsize=(10, 5.5 + 0.3 * subtitle.count("\n")))
+        fig, ax = plt.subplots(figsize=(10, 5.5 + 0.2 * subtitle.count("\n")))
         ax.grid(True, axis="y")
         ax.grid(False, axis="x")
         width = 0.8 / len(asks)

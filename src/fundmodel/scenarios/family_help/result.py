@@ -120,7 +120,7 @@ class InvestmentResult:
             out.append(f"year label {years[0]} is assumed (the source gives no date)"
                        if len(years) == 1 else
                        f"year labels {years[0]} to {years[-1]} are assumed (the source "
-                       "numbers its years or gives none)")
+                       "gives no dates)")
         if s.phasing == "headline_even":
             out.append(f"the headline spread evenly over {len(years)} years (assumed phasing)")
         return out
