@@ -37,11 +37,20 @@ def text_outputs(nb: Any) -> list[list[str]]:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        texts = []
+        texts: list[str] = []
+        last_stream = None
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream":
-                texts.append(f"{out.get('name')}: {out.get('text', '')}")
-            elif out.get("output_type") in ("execute_result", "display_data"):
+                # a stream may arrive in any number of pieces: compare the joined text
+                name = out.get("name")
+                if last_stream == name:
+                    texts[-1] += out.get("text", "")
+                else:
+                    texts.append(f"{name}: {out.get('text', '')}")
+                last_stream = name
+                continue
+            last_stream = None
+            if out.get("output_type") in ("execute_result", "display_data"):
                 texts.append(str(out.get("data", {}).get("text/plain", "")))
             elif out.get("output_type") == "error":
                 texts.append(f"error: {out.get('ename')}: {out.get('evalue')}")
