@@ -408,3 +408,32 @@ def test_an_rcc_budget_file_is_read_only_if_it_is_a_regular_file(tmp_path: Path)
     os.mkfifo(fifo)
     with pytest.raises(DataError, match="FIFO"):
         read_budgets_csv(fifo)
+
+
+def test_relative_input_paths_are_read_beside_the_scenario_file(tmp_path: Path) -> None:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    budgets = folder / "budgets.csv"
+    budgets.write_text("code,period,budget,outturn\nE06000001,2023-24,100,110\n")
+    (folder / "s.yaml").write_text("kind: overspend\nheader: {title: t, assumes: a}\n"
+                                   "data: {source: csv, path: budgets.csv}\nmissing: exclude\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cwd = Path.cwd()
+    os.chdir(elsewhere)  # the budgets file is not in the current folder
+    try:
+        assert main(["run", "../work/s.yaml", "--out", "res"]) == 0
+    finally:
+        os.chdir(cwd)
+    manifest = load_yaml_file(elsewhere / "res" / "manifest.yaml")
+    assert manifest["inputs"] == {
+        str(budgets): {"sha256": hashlib.sha256(budgets.read_bytes()).hexdigest()}}
+    # the saved scenario names the file absolutely, so it reruns from anywhere
+    assert f"path: {budgets}" in (elsewhere / "res" / "scenario.yaml").read_text()
+
+
+def test_a_path_given_in_python_stays_relative_to_the_current_folder() -> None:
+    from fundmodel.scenarios.base import load_scenario_text
+
+    s = load_scenario_text("kind: rcc\nheader: {title: t, assumes: a}\nbudgets: b.csv\n")
+    assert s.budgets == "b.csv"  # type: ignore[attr-defined]

@@ -52,15 +52,10 @@ def _pounds(frame: Any) -> Any:
 
 def scenario_inputs(scenario: Scenario) -> list[Path]:
     """The files outside fundmodel a scenario reads (a budgets CSV, a taxonomy file)."""
-    from fundmodel.scenarios.overspend import CsvBudgets, OverspendScenario
-    from fundmodel.scenarios.rcc import RCCScenario
+    from fundmodel.scenarios.base import input_files
     from fundmodel.scenarios.spending import SpendingScenario, shipped_taxonomies
 
-    found: list[Path] = []
-    if isinstance(scenario, OverspendScenario) and isinstance(scenario.data, CsvBudgets):
-        found.append(Path(scenario.data.path))
-    if isinstance(scenario, RCCScenario) and scenario.budgets is not None:
-        found.append(Path(scenario.budgets))
+    found = input_files(scenario)
     if (isinstance(scenario, SpendingScenario) and isinstance(scenario.taxonomy, str)
             and scenario.taxonomy not in shipped_taxonomies()):
         found.append(Path(scenario.taxonomy))

@@ -17,13 +17,18 @@ A placeholder that names no field is refused when the scenario is built.
 
 from __future__ import annotations
 
+import contextvars
 import importlib
+import os
 import re
+import typing
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol, Union
 
 import pandas as pd
 from pydantic import (
+    AfterValidator,
+    BaseModel,
     ConfigDict,
     Field,
     TypeAdapter,
@@ -74,6 +79,65 @@ class ScenarioResult(Protocol):
     def summary(self) -> str: ...
 
     def _repr_html_(self) -> str: ...
+
+
+class _InputFile:
+    """Marks a scenario field that names a file fundmodel reads (see :data:`InputPath`)."""
+
+
+INPUT_FILE = _InputFile()
+
+
+_SCENARIO_FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
+    "scenario_folder", default=None)
+"""The folder of the scenario file being read (set by :func:`load_scenario`; a context
+variable because fundmodel models validate through their own ``__init__``, which pydantic's
+validation context does not reach)."""
+
+
+def resolve_input(value: str) -> str:
+    """A relative path read from a scenario file, made relative to that file's folder;
+    unchanged elsewhere (e.g. a path given in Python or in scenario text, which is relative
+    to the current folder)."""
+    folder = _SCENARIO_FOLDER.get()
+    if folder is None or Path(value).is_absolute():
+        return value
+    return str(Path(folder) / value)
+
+
+InputPath = Annotated[str, Field(min_length=1), AfterValidator(resolve_input), INPUT_FILE]
+"""A file a scenario reads (a budget CSV, a taxonomy): in a scenario file, a relative path
+is relative to the scenario file's folder; the path is recorded, with its sha256, in the
+manifest of every result folder."""
+
+
+def _names_input_file(annotation: object) -> bool:
+    if INPUT_FILE in getattr(annotation, "__metadata__", ()):
+        return True
+    return any(_names_input_file(arg) for arg in typing.get_args(annotation))
+
+
+def input_files(model: object) -> list[Path]:
+    """Every file an :data:`InputPath` field of ``model`` (or of a model inside it) names.
+
+    >>> s = load_scenario_text("kind: overspend\\nheader: {title: t, assumes: a}\\n"
+    ...                        "data: {source: csv, path: /data/b.csv}\\n")
+    >>> input_files(s)
+    [PosixPath('/data/b.csv')]
+    """
+    found: list[Path] = []
+    if isinstance(model, BaseModel):
+        for name, field in type(model).model_fields.items():
+            value = getattr(model, name)
+            if isinstance(value, str) and (INPUT_FILE in field.metadata
+                                           or _names_input_file(field.annotation)):
+                found.append(Path(value))
+            else:
+                found += input_files(value)
+    elif isinstance(model, tuple | list):
+        for item in model:
+            found += input_files(item)
+    return found
 
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
@@ -177,8 +241,9 @@ def _import_families() -> None:
         importlib.import_module(f"fundmodel.scenarios.{name}")
 
 
-def scenario_from_data(data: Any, label: str) -> Scenario:
-    """Validate plain data (parsed YAML) as a scenario; errors name the field and value."""
+def scenario_from_data(data: Any, label: str, folder: Path | None = None) -> Scenario:
+    """Validate plain data (parsed YAML) as a scenario; errors name the field and value.
+    ``folder``: where relative input paths are (the scenario file's folder)."""
     if not isinstance(data, dict):
         raise ScenarioError(f"{label}: a scenario must be a mapping, got {type(data).__name__}")
     adapter = _adapter()
@@ -191,7 +256,11 @@ def scenario_from_data(data: Any, label: str) -> Scenario:
     if data["kind"] not in kinds:
         raise ScenarioError(f"{label}, field kind: {excerpt(data['kind'])} is not one of {kinds}")
     try:
-        scenario: Scenario = adapter.validate_python(data)
+        token = _SCENARIO_FOLDER.set(folder)
+        try:
+            scenario: Scenario = adapter.validate_python(data)
+        finally:
+            _SCENARIO_FOLDER.reset(token)
     except ValidationError as exc:
         kind = str(data["kind"])
         model = next(c for c in Scenario.registry if c.model_fields["kind"].default == kind)
@@ -202,6 +271,7 @@ def scenario_from_data(data: Any, label: str) -> Scenario:
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario YAML file (safely; unknown keys and duplicate keys are errors).
+    Relative paths of the files it reads are relative to the scenario file's folder.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.yaml"
@@ -210,7 +280,8 @@ def load_scenario(path: str | Path) -> Scenario:
     >>> load_scenario(p).kind
     'allocation'
     """
-    return scenario_from_data(load_yaml_file(path), str(path))
+    return scenario_from_data(load_yaml_file(path), str(path),
+                              Path(os.path.abspath(path)).parent)
 
 
 def load_scenario_text(text: str, label: str = "<scenario>") -> Scenario:

@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field
 from fundmodel.core.model import FrozenModel
 from fundmodel.parameters import shipped
 from fundmodel.parameters.records import AnnualRate, Parameter, Unit, parameter_checks
-from fundmodel.scenarios.base import Scenario
+from fundmodel.scenarios.base import InputPath, Scenario
 
 if TYPE_CHECKING:
     from fundmodel.data.authorities import Authorities
@@ -50,7 +50,7 @@ class CsvBudgets(FrozenModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     source: Literal["csv"] = "csv"
-    path: str = Field(min_length=1)
+    path: InputPath
 
 
 class EmbeddedOutturn(FrozenModel):
@@ -76,8 +76,8 @@ class RevenueBudgets(FrozenModel):
     source: Literal["budgets"] = "budgets"
     line: str = Field(default="csc", min_length=1, description="line key or RA line number")
     periods: tuple[str, ...] = ("2023-24",)
-    path: str | None = Field(default=None, min_length=1,
-                             description="your budget CSV; default the embedded RA data")
+    path: InputPath | None = Field(default=None,
+                                   description="your budget CSV; default the embedded RA data")
     assumed_overspend_pct: OverspendPercent | None = None
 
 

@@ -16,7 +16,7 @@ from fundmodel.engine.money import format_gbp, pence_in_range
 from fundmodel.errors import DataError, ScenarioError
 from fundmodel.parameters import shipped
 from fundmodel.parameters.records import Parameter, Unit, as_parameter
-from fundmodel.scenarios.base import Scenario, ScenarioHeader
+from fundmodel.scenarios.base import InputPath, Scenario, ScenarioHeader
 
 if TYPE_CHECKING:
     from fundmodel.data.authorities import Authorities
@@ -105,7 +105,7 @@ class RCCScenario(Scenario):
     kind: Literal["rcc"] = "rcc"
     budget_source: Literal["data", "assumed"] = "data"
     period: str = Field(default="2023-24", pattern=r"^\d{4}-\d{2}$")
-    budgets: str | None = Field(default=None, min_length=1)
+    budgets: InputPath | None = None
     membership: Membership | str = "rcc20"
     overspend_rate: Parameter = LGA_OVERSPEND_2022_25
     scale_savings: Parameter = SCALE_SAVINGS_NOT_EVIDENCED

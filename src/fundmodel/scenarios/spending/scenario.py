@@ -12,7 +12,7 @@ from fundmodel._version import __version__
 from fundmodel.engine.years import Deflator, year_label, year_start
 from fundmodel.errors import ScenarioError
 from fundmodel.parameters.records import Parameter, Unit, as_parameter
-from fundmodel.scenarios.base import Scenario, ScenarioHeader
+from fundmodel.scenarios.base import Scenario, ScenarioHeader, resolve_input
 
 if TYPE_CHECKING:
     from fundmodel.data.authorities import Authorities
@@ -25,7 +25,7 @@ from fundmodel.scenarios.spending.lines import (
     Dataset,
 )
 from fundmodel.scenarios.spending.targets import TargetCheck
-from fundmodel.scenarios.spending.taxonomy import Taxonomy, load_taxonomy
+from fundmodel.scenarios.spending.taxonomy import Taxonomy, load_taxonomy, shipped_taxonomies
 
 
 class SpendingScenario(Scenario):
@@ -67,6 +67,13 @@ class SpendingScenario(Scenario):
             if p.unit != Unit.PERCENT or not 0.0 <= p.value < 100.0:
                 raise ValueError(f"target {p.label!r} must be a percentage in [0, 100), got "
                                  f"{p.value} {p.unit}")
+        return value
+
+    @field_validator("taxonomy")
+    @classmethod
+    def _taxonomy_file_beside_the_scenario(cls, value: str | Taxonomy) -> str | Taxonomy:
+        if isinstance(value, str) and value not in shipped_taxonomies():
+            return resolve_input(value)  # a file: relative to the scenario file
         return value
 
     @field_validator("start", "end")
