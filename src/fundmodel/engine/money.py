@@ -157,7 +157,7 @@ def _top_remainders(
     ordered.sort(axis=1)
     position = np.clip(n - owed, 0, n - 1)[:, None]
     cut = np.take_along_axis(ordered, position, axis=1)
-    cut[owed <= 0] = np.iinfo(np.int32).max  # nothing owed: no coarse value reaches it
+    cut[owed <= 0] = (1 << 31) - 1  # nothing owed: no coarse value (<= 2**23) reaches it
     extra: npt.NDArray[np.bool_] = np.greater_equal(
         coarse, cut, out=work.array("extra", (rows, n), dtype=np.bool_))
     # usually exactly ``owed`` coarse values are at or above the cut; where more are, the
