@@ -126,6 +126,9 @@ class _Accumulator:
         self.amounts = np.empty((self.keep, y, n), dtype=np.int64)
         self._cell_of_row = (np.arange(y) * n)[None, :, None]
         self._scratch = Scratch()  # work arrays reused from chunk to chunk
+        self._central_float = self.central.astype(np.float64)
+        position = np.arange(n)
+        self._hist_index = (np.arange(y)[:, None] * (n * (n + 2)) + n - position)[None, :, :]
 
     @property
     def streaming(self) -> bool:
@@ -147,13 +150,17 @@ class _Accumulator:
             self._add_ranks(pence)
         above = work.array("above", cells, np.bool_).reshape(pence.shape)
         self.above_central += np.greater(pence, self.central, out=above).sum(axis=0)
+        # whole pence below 2**53 are exact in float64: convert once, then compare and
+        # subtract in float (the same values as comparing or subtracting the integers)
+        as_float = work.array("pence_float", cells).reshape(pence.shape)
+        as_float[...] = pence
         if self.gains is not None and self.compare is not None:
             compare = self.compare
             if factor is not None:
                 compare = np.multiply(self.compare, factor[:, :, None],
                                       out=work.array("compare", cells).reshape(pence.shape))
-            self.gains += np.greater(pence, compare, out=above).sum(axis=0)
-        dev = np.subtract(pence, self.central, out=work.array("dev", cells).reshape(pence.shape))
+            self.gains += np.greater(as_float, compare, out=above).sum(axis=0)
+        dev = np.subtract(as_float, self._central_float, out=as_float)
         self.dev_sum += dev.sum(axis=0)
         self.dev_sumsq += np.einsum("vyi,vyi->yi", dev, dev)
         stop = min(start + c, self.keep)
@@ -179,6 +186,16 @@ class _Accumulator:
     def _add_ranks(self, pence: IntArray, into_hist: bool = True) -> None:
         c, y, n = pence.shape
         order, rank0 = _sorted_ranks(pence.reshape(c * y, n), self._scratch)
+        if into_hist and self.rank_hist is not None and self.rank_sketch is None:
+            # straight to the exact histogram's flat index, cell * (n + 2) + 1 + rank, where
+            # cell = year * n + the area at that position and rank = n - 1 - position
+            # (corrected in rows with ties, whose rank0 is a full array, not a broadcast)
+            where = np.multiply(order, n + 2, out=order).reshape(c, y, n)
+            where += self._hist_index
+            if rank0.strides[0] != 0:
+                where += (rank0 - np.arange(n - 1, -1, -1)).reshape(c, y, n)
+            np.add.at(self.rank_hist.counts.reshape(-1), where.reshape(-1), 1)
+            return
         cells = order.reshape(c, y, n)
         cells += self._cell_of_row
         values = rank0.reshape(c, y, n)
