@@ -216,8 +216,8 @@ def _solve_with_ceilings(
     for round_ in range(shape[1] + 1):
         r_breaks, r_base, r_d, r_gainer, r_high, r_capped = arrays
         size = r_breaks.shape
-        free = np.logical_not(r_capped, out=work.array("free", size, np.bool_))
-        free &= r_gainer
+        # capped gainers only (a loser's break is infinite), so free = gainer and not capped
+        free = np.logical_xor(r_gainer, r_capped, out=work.array("free", size, np.bool_))
         product = work.array("product", size)
         caps = np.multiply(r_high, r_capped, out=product).sum(axis=1)
         rest = row_needed - caps - np.multiply(r_base, free, out=product).sum(axis=1)
