@@ -10,12 +10,10 @@ draws, need, self-financing floor, penny rounding, ranks and the running statist
 against (a) the bare formula in plain numpy, (b) a numpy loop over variant-years, (c) a
 pure-Python loop on Python floats and (d) OpenFisca-core (when installed); CPU time
 (``time.process_time``) and wall time, medians of at least five repeats, every ratio from
-CPU time (other work on a shared machine inflates wall time); the rows the ratios compare
-run round-robin, so changes in the machine's load fall on all of them alike; a scaling
-and memory table by variants and by areas, each size run in its own process (peak RSS
-from ``/proc/self/status`` VmHWM; CPU the median of up to five runs within
-``CHILD_BUDGET`` seconds, the first and cold one included); and PASS/FAIL lines for the
-targets.
+CPU time (other work on a shared machine inflates wall time); a scaling and memory table
+by variants and by areas, each size run in its own process (peak RSS from
+``/proc/self/status`` VmHWM; CPU the median of up to five runs within ``CHILD_BUDGET``
+seconds, the first and cold one included); and PASS/FAIL lines for the targets.
 
 Not a test: nothing here is asserted. Figures are recorded in docs/performance.md.
 """
@@ -107,23 +105,6 @@ def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
         cpus.append(time.process_time() - c0)
         walls.append(time.perf_counter() - w0)
     return statistics.median(cpus), statistics.median(walls), out
-
-
-def timed_together(
-    tasks: list[tuple[str, Callable[[], Any]]], repeats: int
-) -> list[tuple[str, float, float]]:
-    """Median CPU and wall seconds of each task, the tasks run in turn ``repeats`` times
-    (round-robin, so that other load on the machine falls on every task alike)."""
-    cpus: dict[str, list[float]] = {label: [] for label, _ in tasks}
-    walls: dict[str, list[float]] = {label: [] for label, _ in tasks}
-    for _ in range(repeats):
-        for label, fn in tasks:
-            c0, w0 = time.process_time(), time.perf_counter()
-            fn()
-            cpus[label].append(time.process_time() - c0)
-            walls[label].append(time.perf_counter() - w0)
-    return [(label, statistics.median(cpus[label]), statistics.median(walls[label]))
-            for label, _ in tasks]
 
 
 def inputs_for(la: Authorities) -> comp.Inputs:
@@ -223,28 +204,21 @@ def main() -> None:
              lambda: comp.python_loop(inputs, draw_inputs(spec, pl), pl), variants / pl)
     npl = add(f"(b) numpy loop over variant-years ({nl} variants, scaled)",
               lambda: comp.numpy_loop(inputs, draw_inputs(spec, nl), nl), variants / nl)
+    add("(a) numpy bare formula (no damping, no rounding)",
+        lambda: comp.numpy_bare(inputs, draw_inputs(spec)))
+    result = add("run_sensitivity, floor (the full pipeline)", lambda: run_sensitivity(spec, la))
     ceiling_spec = spec_for(variants, CEILING)
-    result = run_sensitivity(spec, la)  # also warms the caches, as every repeat after it
+    add("run_sensitivity, floor + ceiling", lambda: run_sensitivity(ceiling_spec, la))
 
     def intervals_afresh() -> Any:
         result._cache.clear()  # intervals() caches its tables: time the computation
         return result.intervals(0)
 
-    # the rows compared by the ratios run round-robin (a, floor, ceiling, ..., a, floor,
-    # ...), so a change in the machine's load during the run falls on all of them alike
-    together: list[tuple[str, Callable[[], Any]]] = [
-        ("(a) numpy bare formula (no damping, no rounding)",
-         lambda: comp.numpy_bare(inputs, draw_inputs(spec))),
-        ("run_sensitivity, floor (the full pipeline)", lambda: run_sensitivity(spec, la)),
-        ("run_sensitivity, floor + ceiling", lambda: run_sensitivity(ceiling_spec, la)),
-        ("  intervals() of the floor run, one year", intervals_afresh),
-    ]
+    add("  intervals() of the floor run, one year", intervals_afresh)
     why_not = comp.openfisca_available()
     if why_not is None:
-        together.append(("(d) OpenFisca-core, bare formula",
-                         lambda: comp.openfisca_bare(inputs, draw_inputs(spec))))
-    for label, cpu, wall in timed_together(together, repeats):
-        rows.append((label, cpu, wall, 1.0))
+        add("(d) OpenFisca-core, bare formula", lambda: comp.openfisca_bare(inputs,
+                                                                           draw_inputs(spec)))
 
     width = max(len(r[0]) for r in rows)
     print(f"{'work':<{width}}  {'CPU s':>8}  {'wall s':>8}")
