@@ -96,15 +96,16 @@ def spec_for(variants: int, ceiling: float | None = None) -> SensitivitySpec:
     )
 
 
-def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
-    """Median CPU and wall seconds over ``repeats`` runs, and the last result."""
+def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, float, float, Any]:
+    """Median CPU and wall seconds over ``repeats`` runs, the fastest run's CPU seconds,
+    and the last result."""
     cpus, walls, out = [], [], None
     for _ in range(repeats):
         c0, w0 = time.process_time(), time.perf_counter()
         out = fn()
         cpus.append(time.process_time() - c0)
         walls.append(time.perf_counter() - w0)
-    return statistics.median(cpus), statistics.median(walls), out
+    return statistics.median(cpus), statistics.median(walls), min(cpus), out
 
 
 def inputs_for(la: Authorities) -> comp.Inputs:
@@ -191,11 +192,11 @@ def main() -> None:
 
     spec = spec_for(variants)
     inputs = inputs_for(la)
-    rows: list[tuple[str, float, float, float]] = []  # label, cpu, wall, scale
+    rows: list[tuple[str, float, float, float]] = []  # label, cpu, wall, fastest cpu
 
     def add(label: str, fn: Callable[[], Any], scale: float = 1.0) -> Any:
-        cpu, wall, out = timed(fn, repeats)
-        rows.append((label, cpu * scale, wall * scale, scale))
+        cpu, wall, fastest, out = timed(fn, repeats)
+        rows.append((label, cpu * scale, wall * scale, fastest * scale))
         return out
 
     nl, pl = cfg["numpy_loop"], cfg["python_loop"]
@@ -221,13 +222,17 @@ def main() -> None:
                                                                            draw_inputs(spec)))
 
     width = max(len(r[0]) for r in rows)
-    print(f"{'work':<{width}}  {'CPU s':>8}  {'wall s':>8}")
-    for label, cpu, wall, _ in rows:
-        print(f"{label:<{width}}  {cpu:8.3f}  {wall:8.3f}")
+    print(f"{'work':<{width}}  {'CPU s':>8}  {'wall s':>8}  {'fastest CPU s':>13}")
+    for label, cpu, wall, fastest in rows:
+        print(f"{label:<{width}}  {cpu:8.3f}  {wall:8.3f}  {fastest:13.3f}")
     if why_not is not None:
         print(f"(d) OpenFisca-core: skipped: {why_not}")
     cpu = {label.split(" ")[0] if label.startswith("(") else label: c
            for label, c, _, _ in rows}
+    # the targets are judged against each competitor's FASTEST repeat (its timing swings
+    # with the kernel's handling of its large fresh arrays), the pipeline's median: a
+    # competitor's slow repeat never helps the pipeline pass
+    best = {label.split(" ")[0]: f for label, _, _, f in rows if label.startswith("(")}
     full, ceil, bare = (cpu["run_sensitivity, floor (the full pipeline)"],
                         cpu["run_sensitivity, floor + ceiling"], cpu["(a)"])
     print(f"\nratios (CPU): pipeline / bare numpy {full / bare:.2f}x; numpy loop / pipeline "
@@ -262,10 +267,13 @@ def main() -> None:
     flat_a = max(r["ns_cell"] for r in by_area) / min(r["ns_cell"] for r in by_area)
     big = max((r for kind, _, r in table if kind == "variants"), key=lambda r: r["variants"])
     print()
-    print(verdict(full <= 3 * bare, f"full floor pipeline within 3x of the numpy bare formula "
-                                    f"({full / bare:.2f}x)"))
-    print(verdict(cpu["(c)"] >= 40 * full, f"pure-Python loop at least 40x slower than the "
-                                           f"pipeline ({cpu['(c)'] / full:.0f}x)"))
+    print(verdict(full <= 3 * best["(a)"],
+                  f"full floor pipeline within 3x of the numpy bare formula ({full / bare:.2f}x "
+                  f"its median; {full / best['(a)']:.2f}x its fastest repeat, the verdict)"))
+    print(verdict(best["(c)"] >= 40 * full,
+                  f"pure-Python loop at least 40x slower than the pipeline "
+                  f"({cpu['(c)'] / full:.0f}x its median; {best['(c)'] / full:.0f}x its fastest "
+                  "repeat, the verdict)"))
     print(verdict(ceil <= 1.5 * full, f"floor + ceiling within 1.5x of floor only "
                                       f"({ceil / full:.2f}x)"))
     print(verdict(big["peak_mib"] < 300, f"{big['variants']:,} variants under 300 MiB peak RSS "
