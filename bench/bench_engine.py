@@ -12,7 +12,8 @@ pure-Python loop on Python floats and (d) OpenFisca-core (when installed); CPU t
 (``time.process_time``) and wall time, medians of at least five repeats, every ratio from
 CPU time (other work on a shared machine inflates wall time); a scaling and memory table
 by variants and by areas, each size run in its own process (peak RSS from
-``/proc/self/status`` VmHWM); and PASS/FAIL lines for the targets.
+``/proc/self/status`` VmHWM; CPU the median of up to five runs within ``CHILD_BUDGET``
+seconds, the first and cold one included); and PASS/FAIL lines for the targets.
 
 Not a test: nothing here is asserted. Figures are recorded in docs/performance.md.
 """
@@ -95,15 +96,16 @@ def spec_for(variants: int, ceiling: float | None = None) -> SensitivitySpec:
     )
 
 
-def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, float, Any]:
-    """Median CPU and wall seconds over ``repeats`` runs, and the last result."""
+def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, float, float, Any]:
+    """Median CPU and wall seconds over ``repeats`` runs, the fastest run's CPU seconds,
+    and the last result."""
     cpus, walls, out = [], [], None
     for _ in range(repeats):
         c0, w0 = time.process_time(), time.perf_counter()
         out = fn()
         cpus.append(time.process_time() - c0)
         walls.append(time.perf_counter() - w0)
-    return statistics.median(cpus), statistics.median(walls), out
+    return statistics.median(cpus), statistics.median(walls), min(cpus), out
 
 
 def inputs_for(la: Authorities) -> comp.Inputs:
@@ -113,22 +115,35 @@ def inputs_for(la: Authorities) -> comp.Inputs:
                        la.code_rank(), FLOOR)
 
 
+CHILD_BUDGET = 20.0
+"""CPU seconds a scaling row may spend on repeats: a row repeats (median of up to
+``repeats`` runs, the first, cold one among them) while its runs total less than this,
+so the small rows are medians and the largest (one run of a minute) are single runs."""
+
+
 def child(kind: str, size: int) -> None:
-    """In a fresh process: one run_sensitivity (+ intervals) of ``size`` variants (kind
-    ``variants``, 153 councils) or ``size`` areas (kind ``areas``); prints JSON."""
+    """In a fresh process: run_sensitivity (+ intervals) of ``size`` variants (kind
+    ``variants``, 153 councils) or ``size`` areas (kind ``areas``), repeated within
+    :data:`CHILD_BUDGET`; prints JSON with median CPU and wall seconds."""
     cfg = json.loads(os.environ.get("BENCH_CFG", "{}"))
     la = councils() if kind == "variants" else synthetic(size)
     variants = size if kind == "variants" else int(cfg.get("area_variants", 1000))
     spec = spec_for(variants)
-    c0, w0 = time.process_time(), time.perf_counter()
-    result = run_sensitivity(spec, la)
-    result.intervals()
-    cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+    cpus: list[float] = []
+    walls: list[float] = []
+    while len(cpus) < int(cfg.get("repeats", 5)) and sum(cpus) < CHILD_BUDGET:
+        c0, w0 = time.process_time(), time.perf_counter()
+        result = run_sensitivity(spec, la)
+        result.intervals()
+        cpus.append(time.process_time() - c0)
+        walls.append(time.perf_counter() - w0)
+        del result  # each run starts from nothing, as the first did
     with open("/proc/self/status") as fh:
         peak = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM")) / 1024
-    print(json.dumps({"cpu": cpu, "wall": wall, "peak_mib": peak, "areas": la.n,
-                      "variants": variants, "kept": int(result.amount_pence.shape[0]),
-                      "exact": result.exact}))
+    kept = spec.kept_variants(la.n)
+    print(json.dumps({"cpu": statistics.median(cpus), "wall": statistics.median(walls),
+                      "runs": len(cpus), "peak_mib": peak, "areas": la.n,
+                      "variants": variants, "kept": kept, "exact": kept == variants}))
 
 
 def run_child(kind: str, size: int, cfg: dict[str, Any]) -> dict[str, Any]:
@@ -177,11 +192,11 @@ def main() -> None:
 
     spec = spec_for(variants)
     inputs = inputs_for(la)
-    rows: list[tuple[str, float, float, float]] = []  # label, cpu, wall, scale
+    rows: list[tuple[str, float, float, float]] = []  # label, cpu, wall, fastest cpu
 
     def add(label: str, fn: Callable[[], Any], scale: float = 1.0) -> Any:
-        cpu, wall, out = timed(fn, repeats)
-        rows.append((label, cpu * scale, wall * scale, scale))
+        cpu, wall, fastest, out = timed(fn, repeats)
+        rows.append((label, cpu * scale, wall * scale, fastest * scale))
         return out
 
     nl, pl = cfg["numpy_loop"], cfg["python_loop"]
@@ -207,13 +222,17 @@ def main() -> None:
                                                                            draw_inputs(spec)))
 
     width = max(len(r[0]) for r in rows)
-    print(f"{'work':<{width}}  {'CPU s':>8}  {'wall s':>8}")
-    for label, cpu, wall, _ in rows:
-        print(f"{label:<{width}}  {cpu:8.3f}  {wall:8.3f}")
+    print(f"{'work':<{width}}  {'CPU s':>8}  {'wall s':>8}  {'fastest CPU s':>13}")
+    for label, cpu, wall, fastest in rows:
+        print(f"{label:<{width}}  {cpu:8.3f}  {wall:8.3f}  {fastest:13.3f}")
     if why_not is not None:
         print(f"(d) OpenFisca-core: skipped: {why_not}")
     cpu = {label.split(" ")[0] if label.startswith("(") else label: c
            for label, c, _, _ in rows}
+    # the targets are judged against each competitor's FASTEST repeat (its timing swings
+    # with the kernel's handling of its large fresh arrays), the pipeline's median: a
+    # competitor's slow repeat never helps the pipeline pass
+    best = {label.split(" ")[0]: f for label, _, _, f in rows if label.startswith("(")}
     full, ceil, bare = (cpu["run_sensitivity, floor (the full pipeline)"],
                         cpu["run_sensitivity, floor + ceiling"], cpu["(a)"])
     print(f"\nratios (CPU): pipeline / bare numpy {full / bare:.2f}x; numpy loop / pipeline "
@@ -232,13 +251,14 @@ def main() -> None:
         table.append(("variants", size, run_child("variants", size, cfg)))
     for size in cfg["scale_areas"]:
         table.append(("areas", size, run_child("areas", size, cfg)))
-    print(f"{'variants':>10} {'areas':>7} {'kept':>6} {'exact':>5} {'CPU s':>8} {'wall s':>8} "
-          f"{'ns/cell':>8} {'peak RSS MiB':>12}")
+    print(f"{'variants':>10} {'areas':>7} {'kept':>6} {'exact':>5} {'runs':>4} {'CPU s':>8} "
+          f"{'wall s':>8} {'ns/cell':>8} {'peak RSS MiB':>12}")
     for _, _, r in table:
         cells = r["variants"] * len(YEARS) * r["areas"]
         r["ns_cell"] = r["cpu"] / cells * 1e9
         print(f"{r['variants']:>10,} {r['areas']:>7,} {r['kept']:>6,} {r['exact']!s:>5} "
-              f"{r['cpu']:8.2f} {r['wall']:8.2f} {r['ns_cell']:8.1f} {r['peak_mib']:12.0f}")
+              f"{r['runs']:>4} {r['cpu']:8.2f} {r['wall']:8.2f} {r['ns_cell']:8.1f} "
+              f"{r['peak_mib']:12.0f}")
 
     from_size = min(1000, max(cfg["scale_variants"]))
     by_var = [r for kind, s, r in table if kind == "variants" and s >= from_size]
@@ -247,10 +267,13 @@ def main() -> None:
     flat_a = max(r["ns_cell"] for r in by_area) / min(r["ns_cell"] for r in by_area)
     big = max((r for kind, _, r in table if kind == "variants"), key=lambda r: r["variants"])
     print()
-    print(verdict(full <= 3 * bare, f"full floor pipeline within 3x of the numpy bare formula "
-                                    f"({full / bare:.2f}x)"))
-    print(verdict(cpu["(c)"] >= 40 * full, f"pure-Python loop at least 40x slower than the "
-                                           f"pipeline ({cpu['(c)'] / full:.0f}x)"))
+    print(verdict(full <= 3 * best["(a)"],
+                  f"full floor pipeline within 3x of the numpy bare formula ({full / bare:.2f}x "
+                  f"its median; {full / best['(a)']:.2f}x its fastest repeat, the verdict)"))
+    print(verdict(best["(c)"] >= 40 * full,
+                  f"pure-Python loop at least 40x slower than the pipeline "
+                  f"({cpu['(c)'] / full:.0f}x its median; {best['(c)'] / full:.0f}x its fastest "
+                  "repeat, the verdict)"))
     print(verdict(ceil <= 1.5 * full, f"floor + ceiling within 1.5x of floor only "
                                       f"({ceil / full:.2f}x)"))
     print(verdict(big["peak_mib"] < 300, f"{big['variants']:,} variants under 300 MiB peak RSS "

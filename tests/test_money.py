@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fundmodel.engine.money import format_gbp, largest_remainder, to_pence_exact, total_in_pence
 from fundmodel.errors import FormulaError
@@ -29,6 +33,37 @@ def test_rows_are_rounded_independently() -> None:
         np.array([[0.5, 0.5], [1.25, 0.75]]), np.array([1, 2]), np.array([0, 1])
     )
     assert out.tolist() == [[1, 0], [1, 1]]
+
+
+def _plain_largest_remainder(row: list[float], total: int, rank: list[int]) -> list[int]:
+    """A second implementation: floors, then one penny each down the list sorted by
+    (remainder descending, tiebreak rank, position)."""
+    floors = [math.floor(x) for x in row]
+    owed = total - sum(floors)
+    order = sorted(range(len(row)), key=lambda i: (-(row[i] - floors[i]), rank[i], i))
+    for i in order[:owed]:
+        floors[i] += 1
+    return floors
+
+
+@given(st.data())
+@settings(max_examples=200, deadline=None)
+def test_remainders_closer_than_the_coarse_grid_are_still_ordered_exactly(
+    data: st.DataObject,
+) -> None:
+    # remainders a few 2**-40 apart share their coarse (2**-23) value; exact ties too
+    n = data.draw(st.integers(1, 12))
+    rows = data.draw(st.integers(1, 4))
+    steps = st.integers(0, 3)
+    values = [[data.draw(st.integers(0, 50)) + 0.5 + data.draw(steps) * 2.0**-23
+               + data.draw(steps) * 2.0**-40 for _ in range(n)] for _ in range(rows)]
+    rank = data.draw(st.permutations(list(range(n))))
+    owed = [data.draw(st.integers(0, n)) for _ in range(rows)]
+    totals = [sum(math.floor(x) for x in row) + k for row, k in zip(values, owed, strict=True)]
+    out = largest_remainder(np.array(values), np.array(totals), np.array(rank))
+    expected = [_plain_largest_remainder(row, t, list(rank))
+                for row, t in zip(values, totals, strict=True)]
+    assert out.tolist() == expected
 
 
 @pytest.mark.parametrize(

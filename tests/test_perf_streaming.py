@@ -156,6 +156,26 @@ def test_accumulator_memory_is_linear_in_the_areas() -> None:
     assert max(a.size for a in arrays) <= 110 * years * n
 
 
+def test_exact_rank_counts_with_ties_match_pandas_min_ranks() -> None:
+    # whole pence 0..4 over 7 areas: most rows have ties, which share the best rank
+    import pandas as pd
+
+    n, years, variants = 7, 2, 60
+    pence = np.random.default_rng(5).integers(0, 5, (variants, years, n))
+    acc = _Accumulator(years, n, np.zeros((years, n), np.int64), None, keep=variants,
+                       n_total=variants, percents=(5, 50, 95))
+    acc.add(0, pence[:25], None, None)
+    acc.add(25, pence[25:], None, None)
+    expected = np.zeros((years, n, n), np.int64)
+    for v in range(variants):
+        for y in range(years):
+            ranks = pd.Series(pence[v, y]).rank(ascending=False, method="min").astype(int)
+            for i, r in enumerate(ranks):
+                expected[y, i, r - 1] += 1
+    assert acc.rank_hist is not None
+    assert np.array_equal(acc.rank_hist.counts[:, 1:-1].reshape(years, n, n), expected)
+
+
 def test_default_reservoir_is_bounded_in_bytes() -> None:
     big = _spec(n_variants=10_000_000)
     assert big.kept_variants(5) == 1_000

@@ -130,16 +130,24 @@ def _thresholds(formula: NeedsFormula, authorities: Authorities) -> dict[str, fl
 
 
 def _need_shares(
-    w: FloatArray, x: FloatArray, aca: FloatArray
+    w: FloatArray, x: FloatArray, aca: FloatArray, scratch: Scratch | None = None
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Need, shares and total need (keepdims) for weight rows ``w`` over indicators ``x``.
 
     Private: shared by :func:`allocate` and batch callers (fundmodel.analysis.uncertainty) so that a
-    batch row is computed by exactly the same arithmetic as a single call.
+    batch row is computed by exactly the same arithmetic as a single call. Batch callers
+    pass a :class:`~fundmodel.engine.scratch.Scratch`: need and shares then live in it.
     """
-    need = np.zeros((w.shape[0], x.shape[1]))
+    shape = (w.shape[0], x.shape[1])
+    if scratch is None:
+        need = np.zeros(shape)
+        term = np.empty(shape)
+    else:
+        need = scratch.array("need", shape)
+        need[...] = 0.0
+        term = scratch.array("need_term", shape)
     for k in range(x.shape[0]):  # a handful of indicators; keeps each sum in a fixed order
-        need += w[:, k, None] * x[k][None, :]
+        need += np.multiply(w[:, k, None], x[k][None, :], out=term)
     need *= aca[None, :]
     # total need = sum_k w_k * (sum_i x_ki * aca_i): the per-indicator sums are taken once,
     # in sorted order, so the total does not depend on the order of the authorities
@@ -149,7 +157,8 @@ def _need_shares(
         need_total[:, 0] += w[:, k] * column_totals[k]
     if np.any(need_total <= 0):
         raise FormulaError("total need is zero: every authority has zero on every indicator")
-    shares = need / need_total
+    shares = np.divide(need, need_total,
+                       out=None if scratch is None else scratch.array("shares", shape))
     return need, shares, need_total
 
 

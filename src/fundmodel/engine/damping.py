@@ -97,9 +97,11 @@ def damp_with_ceiling(
                        out=scratch.array("high", baseline.shape) if baseline.ndim == 2
                        else None)
     breaks = np.subtract(high, baseline, out=scratch.array("breaks", rows))
+    # a loser's break is +inf: its d is zero and its numerator, high - baseline >= 0, gets
+    # 1 added (cheaper than a masked copy; a gainer's numerator is unchanged, as it adds 0)
+    breaks += loser
     with np.errstate(divide="ignore", invalid="ignore"):
         np.divide(breaks, d, out=breaks)
-    np.copyto(breaks, np.inf, where=loser)
     # a row needs the piecewise solver only if some gainer would pass its ceiling
     binding = np.flatnonzero(lam > breaks.min(axis=1))
     if binding.size:
@@ -108,7 +110,9 @@ def damp_with_ceiling(
             if binding.size == rows[0]:
                 return np.broadcast_to(full, rows)
             out = scratch.array(name, (binding.size, rows[1]), full.dtype)
-            return np.take(np.broadcast_to(full, rows), binding, axis=0, out=out)
+            # mode="clip" (the rows are in range): numpy buffers ``out`` for mode="raise"
+            return np.take(np.broadcast_to(full, rows), binding, axis=0, out=out,
+                           mode="clip")
 
         lam[binding] = _solve_with_ceilings(
             sub("b_breaks", breaks), sub("b_base", baseline), sub("b_d", d),
@@ -205,22 +209,38 @@ def _solve_with_ceilings(
     work = scratch if scratch is not None else Scratch()
     shape = breaks.shape
     capped = np.less(breaks, lam[:, None], out=work.array("capped", shape, np.bool_))
-    free = work.array("free", shape, np.bool_)
-    passing = work.array("passing", shape, np.bool_)
-    product = work.array("product", shape)
-    for _ in range(shape[1] + 1):
-        np.logical_not(capped, out=free)
-        free &= gainer
-        caps = np.multiply(high, capped, out=product).sum(axis=1)
-        rest = needed - caps - np.multiply(baseline, free, out=product).sum(axis=1)
-        slope = np.multiply(d, free, out=product).sum(axis=1)
+    solved = lam.copy()
+    rows = np.arange(shape[0])  # which of the given rows the work arrays below hold
+    arrays = (breaks, baseline, d, gainer, high, capped)
+    row_needed = needed
+    for round_ in range(shape[1] + 1):
+        r_breaks, r_base, r_d, r_gainer, r_high, r_capped = arrays
+        size = r_breaks.shape
+        # capped gainers only (a loser's break is infinite), so free = gainer and not capped
+        free = np.logical_xor(r_gainer, r_capped, out=work.array("free", size, np.bool_))
+        product = work.array("product", size)
+        caps = np.multiply(r_high, r_capped, out=product).sum(axis=1)
+        rest = row_needed - caps - np.multiply(r_base, free, out=product).sum(axis=1)
+        slope = np.multiply(r_d, free, out=product).sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            lam = np.where(slope > 0, rest / slope, np.inf)
-        np.less(breaks, lam[:, None], out=passing)
+            step = np.where(slope > 0, rest / slope, np.inf)
+        passing = np.less(r_breaks, step[:, None], out=work.array("passing", size, np.bool_))
         passing &= free
-        if not passing.any():
+        solved[rows] = step  # final for a row none of whose gainers passes its cap
+        moving = passing.any(axis=1)
+        if not moving.any():
             break
-        capped |= passing
+        r_capped |= passing
+        if 4 * int(np.count_nonzero(moving)) <= 3 * size[0]:
+            # a solved row's lam never changes again, and each row's sums are the same
+            # whatever rows sit beside it: carry on with the unsolved rows only
+            keep = np.flatnonzero(moving)
+            rows, row_needed = rows[keep], row_needed[keep]
+            arrays = tuple(  # type: ignore[assignment]
+                np.take(full, keep, axis=0, mode="clip", out=work.array(
+                    f"solve_{k}_{round_ % 2}", (keep.size, size[1]), full.dtype))
+                for k, full in enumerate(arrays))
+    lam = solved
     full = ~np.isfinite(lam)  # every gainer at its ceiling
     if full.any():
         left = np.where(full, needed - np.multiply(high, gainer, out=product).sum(axis=1), 0.0)

@@ -125,46 +125,55 @@ def largest_remainder(
     return rounded
 
 
+COARSE_BITS = 23
+"""Remainders are first compared as whole numbers of ``2**-23`` (int32, which sorts much
+faster than float64); only the few near each row's cut are compared exactly."""
+
+
 def _top_remainders(
     rem: FloatArray, owed: IntArray, tiebreak: IntArray, scratch: Scratch | None = None
 ) -> npt.NDArray[np.bool_]:
-    """True for the ``owed`` largest remainders of each row (ties to the lower ``tiebreak``).
+    """True for the ``owed`` largest remainders of each row (ties to the lower ``tiebreak``,
+    then the lower position).
 
     Equivalent to ranking each row by (remainder descending, tiebreak ascending) and taking
-    the first ``owed``, but needs only a plain sort of the remainders: the ``owed``-th
-    largest remainder is the threshold; everything above it gets a penny, and only rows
-    where more remainders equal the threshold than there are pennies left need the
-    tiebreak (rare outside constructed examples).
+    the first ``owed``. Each remainder is cut down to a whole number of ``2**-23``
+    (``coarse``, an int32 that never orders two remainders the wrong way round, though it
+    may make them equal), and a plain sort of a row's coarse values gives the
+    ``owed``-th largest as the row's cut. Remainders whose coarse value is above the cut
+    are larger than every one at or below it, so they get a penny; when the cut's coarse
+    value is shared, only those sharing it (usually one or two, or exact ties such as
+    floors at a round fraction of a penny) are ranked exactly, by remainder and tiebreak.
     """
     rows, n = rem.shape
     if rows == 0 or n == 0:
         return np.zeros((rows, n), dtype=np.bool_)
-    ascending = (scratch or Scratch()).array("ascending", (rows, n))
-    ascending[...] = rem
-    ascending.sort(axis=1)
+    work = scratch if scratch is not None else Scratch()
+    scaled = np.multiply(rem, float(1 << COARSE_BITS), out=work.array("ascending", (rows, n)))
+    coarse = work.array("coarse", (rows, n), np.int32)
+    np.copyto(coarse, scaled, casting="unsafe")  # truncation: rem >= 0, so a floor
+    ordered = work.array("coarse_sorted", (rows, n), np.int32)
+    ordered[...] = coarse
+    ordered.sort(axis=1)
     position = np.clip(n - owed, 0, n - 1)[:, None]
-    threshold = np.take_along_axis(ascending, position, axis=1)
-    threshold[owed == 0] = np.inf  # nothing owed: nobody is above or at the threshold
+    cut = np.take_along_axis(ordered, position, axis=1)
+    cut[owed <= 0] = (1 << 31) - 1  # nothing owed: no coarse value (<= 2**23) reaches it
     extra: npt.NDArray[np.bool_] = np.greater_equal(
-        rem, threshold,
-        out=(scratch or Scratch()).array("extra", (rows, n), dtype=np.bool_),
-    )
-    # usually exactly ``owed`` remainders are at or above the threshold; more only when
-    # several equal it (the sorted value just below the threshold's position equals it),
-    # and then the lower tiebreaks among those get the pennies left
-    below = np.take_along_axis(ascending, np.maximum(position - 1, 0), axis=1)
-    hard = np.flatnonzero((owed > 0) & (owed < n) & (below[:, 0] == threshold[:, 0]))
+        coarse, cut, out=work.array("extra", (rows, n), dtype=np.bool_))
+    # usually exactly ``owed`` coarse values are at or above the cut; where more are, the
+    # ones equal to it compete for the pennies left, by (remainder desc, tiebreak, position)
+    hard = np.flatnonzero(np.count_nonzero(extra, axis=1) != owed)
     if hard.size:
-        sub_rem, sub_t = rem[hard], threshold[hard]
-        above = sub_rem > sub_t
-        tied = sub_rem == sub_t
-        left = owed[hard] - above.sum(axis=1)  # >= 1: the threshold itself is owed a penny
-        # order the tied by (tiebreak, position) packed in one integer; the left-th
-        # smallest key is the last one that still gets a penny
-        key = np.asarray(tiebreak, dtype=np.int64) * n + np.arange(n)
-        keys = np.where(tied, key, np.iinfo(np.int64).max)
-        cut = np.take_along_axis(np.sort(keys, axis=1), (left - 1)[:, None], axis=1)
-        extra[hard] = above | (tied & (keys <= cut))
+        sub, sub_cut = coarse[hard], cut[hard]
+        chosen = sub > sub_cut
+        left = owed[hard] - chosen.sum(axis=1)  # >= 1: the cut itself is owed a penny
+        row, col = np.nonzero(sub == sub_cut)  # row by row, columns ascending
+        order = np.lexsort((np.asarray(tiebreak)[col], -rem[hard[row], col], row))
+        row, col = row[order], col[order]
+        first = np.searchsorted(row, np.arange(hard.size))  # each row's first candidate
+        wins = np.arange(row.size) - first[row] < left[row]
+        chosen[row[wins], col[wins]] = True
+        extra[hard] = chosen
     return extra
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from fundmodel._types import FloatArray, IntArray
 from fundmodel.analysis.uncertainty.sketch import WindowSketch, percentile_index
+from fundmodel.engine.scratch import Scratch
 
 RANK_EXACT_MAX = 256
 """Up to this many areas every rank of every area is counted (an exact histogram of
@@ -46,27 +47,34 @@ def ranks_descending(amounts: IntArray) -> IntArray:
     return ranks
 
 
-def _sorted_ranks(amounts: IntArray) -> tuple[IntArray, IntArray]:
+def _sorted_ranks(
+    amounts: IntArray, scratch: Scratch | None = None
+) -> tuple[IntArray, IntArray]:
     """For each row sorted ascending: which column sits at each position (``order``) and
     its 0-based descending rank, ties sharing the best (``rank0``).
 
     Whole pence and the column number are packed into one int64 key, so a plain sort
     (much faster than an argsort) orders each row; ties then sort by column number.
+    With a ``scratch`` (batch callers), ``order`` lives in it until its next use.
     """
     rows, n = amounts.shape
     bits = max(int(n - 1).bit_length(), 1)
+    work = scratch if scratch is not None else Scratch()
     if rows and (amounts.min() < 0 or amounts.max() >= 1 << (62 - bits)):
         order = np.argsort(amounts, axis=1, kind="stable")  # amounts too large to pack
         ordered = np.take_along_axis(amounts, order, axis=1)
         tie_rows = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).any(axis=1))
         ordered = ordered[tie_rows]
     else:
-        keys = amounts << bits
+        keys = np.left_shift(amounts, bits, out=work.array("rank_keys", (rows, n), np.int64))
         keys |= np.arange(n)
         keys.sort(axis=1)
-        order = keys & ((1 << bits) - 1)
+        order = np.bitwise_and(keys, (1 << bits) - 1,
+                               out=work.array("rank_order", (rows, n), np.int64))
         # neighbours hold equal pence exactly when their keys differ in the low bits only
-        same = np.bitwise_xor(keys[:, 1:], keys[:, :-1]) < (1 << bits)
+        differ = np.bitwise_xor(keys[:, 1:], keys[:, :-1],
+                                out=work.array("rank_xor", (rows, n - 1), np.int64))
+        same = np.less(differ, 1 << bits, out=work.array("rank_same", (rows, n - 1), np.bool_))
         tie_rows = np.flatnonzero(same.any(axis=1))
         ordered = keys[tie_rows] >> bits
     rank0 = np.broadcast_to(np.arange(n - 1, -1, -1), (rows, n))
@@ -117,6 +125,10 @@ class _Accumulator:
         self.dev_sumsq = np.zeros((y, n))
         self.amounts = np.empty((self.keep, y, n), dtype=np.int64)
         self._cell_of_row = (np.arange(y) * n)[None, :, None]
+        self._scratch = Scratch()  # work arrays reused from chunk to chunk
+        self._central_float = self.central.astype(np.float64)
+        position = np.arange(n)
+        self._hist_index = (np.arange(y)[:, None] * (n * (n + 2)) + n - position)[None, :, :]
 
     @property
     def streaming(self) -> bool:
@@ -127,15 +139,28 @@ class _Accumulator:
         self, start: int, pence: IntArray, lam: FloatArray | None, factor: FloatArray | None
     ) -> None:
         """Fold in variants ``start..`` (pence has shape chunk x years x n); ``factor``
-        (chunk x years) scales the comparison baseline when it grows with the pot."""
+        (chunk x years) scales the comparison baseline when it grows with the pot.
+
+        Every (chunk x years x n) work array comes from the accumulator's own scratch, so
+        no chunk allocates (and faults in) fresh memory."""
         c, y, n = pence.shape
+        work = self._scratch
+        cells = (c, y * n)
         if self.rank_hist is not None or self.rank_sketch is not None:
             self._add_ranks(pence)
-        self.above_central += (pence > self.central).sum(axis=0)
+        above = work.array("above", cells, np.bool_).reshape(pence.shape)
+        self.above_central += np.greater(pence, self.central, out=above).sum(axis=0)
+        # whole pence below 2**53 are exact in float64: convert once, then compare and
+        # subtract in float (the same values as comparing or subtracting the integers)
+        as_float = work.array("pence_float", cells).reshape(pence.shape)
+        as_float[...] = pence
         if self.gains is not None and self.compare is not None:
-            compare = self.compare if factor is None else self.compare * factor[:, :, None]
-            self.gains += (pence > compare).sum(axis=0)
-        dev = (pence - self.central).astype(np.float64)
+            compare = self.compare
+            if factor is not None:
+                compare = np.multiply(self.compare, factor[:, :, None],
+                                      out=work.array("compare", cells).reshape(pence.shape))
+            self.gains += np.greater(as_float, compare, out=above).sum(axis=0)
+        dev = np.subtract(as_float, self._central_float, out=as_float)
         self.dev_sum += dev.sum(axis=0)
         self.dev_sumsq += np.einsum("vyi,vyi->yi", dev, dev)
         stop = min(start + c, self.keep)
@@ -156,18 +181,28 @@ class _Accumulator:
             if rest.shape[0] and self.rank_sketch is not None:
                 self._add_ranks(rest, into_hist=False)
         if rest.shape[0] and self.amount_sketch is not None:
-            self.amount_sketch.add(rest.reshape(rest.shape[0], y * n))
+            self.amount_sketch.add(rest.reshape(rest.shape[0], y * n), None, self._scratch)
 
     def _add_ranks(self, pence: IntArray, into_hist: bool = True) -> None:
         c, y, n = pence.shape
-        order, rank0 = _sorted_ranks(pence.reshape(c * y, n))
+        order, rank0 = _sorted_ranks(pence.reshape(c * y, n), self._scratch)
+        if into_hist and self.rank_hist is not None and self.rank_sketch is None:
+            # straight to the exact histogram's flat index, cell * (n + 2) + 1 + rank, where
+            # cell = year * n + the area at that position and rank = n - 1 - position
+            # (corrected in rows with ties, whose rank0 is a full array, not a broadcast)
+            where = np.multiply(order, n + 2, out=order).reshape(c, y, n)
+            where += self._hist_index
+            if rank0.strides[0] != 0:
+                where += (rank0 - np.arange(n - 1, -1, -1)).reshape(c, y, n)
+            np.add.at(self.rank_hist.counts.reshape(-1), where.reshape(-1), 1)
+            return
         cells = order.reshape(c, y, n)
         cells += self._cell_of_row
         values = rank0.reshape(c, y, n)
         if into_hist and self.rank_hist is not None:
-            self.rank_hist.add(values, cells)
+            self.rank_hist.add(values, cells, self._scratch)
         if self.rank_sketch is not None:
-            self.rank_sketch.add(values, cells)
+            self.rank_sketch.add(values, cells, self._scratch)
 
     def _start_sketches(self) -> None:
         """The kept variants are the pilot: set the windows, then count the pilot in."""

@@ -330,7 +330,7 @@ def run_sensitivity(
 
     def compute(draws: Draws) -> tuple[IntArray, FloatArray | None]:
         c = draws.weights.shape[0]
-        _, shares, _ = _need_shares(draws.weights, x, aca)
+        _, shares, _ = _need_shares(draws.weights, x, aca, scratch)
         rows = scratch.array("variant_rows", (c * years, la.n))
         rows.reshape(c, years, la.n)[...] = shares[:, None, :]
         baseline = base

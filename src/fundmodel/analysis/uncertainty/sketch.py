@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from fundmodel._types import IntArray
+from fundmodel.engine.scratch import Scratch
 
 BLOCK_VALUES = 1_000_000
 """Pilot values sorted at a time when setting windows (bounds the transient memory)."""
@@ -117,18 +118,40 @@ class WindowSketch:
         total: int = self.counts[0].sum().item()
         return total
 
-    def add(self, values: IntArray, cells: IntArray | None = None) -> None:
+    def add(self, values: IntArray, cells: IntArray | None = None,
+            scratch: Scratch | None = None) -> None:
         """Count ``values`` (rows x cells, or any shape with ``cells`` giving each value's
-        cell)."""
-        offset = self._offset if cells is None else self._offset[cells]
+        cell, each in range). Batch callers pass a :class:`~fundmodel.engine.scratch.Scratch`
+        for the work arrays (so no chunk allocates fresh memory). Gathers use
+        ``mode="clip"``: with ``mode="raise"`` numpy buffers ``out``, twice the work."""
+        work = scratch if scratch is not None else Scratch()
+        flat_shape = (1, values.size)
+        where = work.array("sketch_where", flat_shape, np.int64).reshape(values.shape)
         if self.in_range:
-            where = offset + values
+            if cells is None:
+                np.add(values, self._offset, out=where)
+            else:
+                np.take(self._offset, cells, out=where, mode="clip")
+                where += values
         else:
-            where = values - (self.lo if cells is None else self.lo[cells])
-            if self.shift.any():
-                where >>= self.shift if cells is None else self.shift[cells]
+            if cells is None:
+                np.subtract(values, self.lo, out=where)
+                if self.shift.any():
+                    where >>= self.shift
+            else:
+                np.take(self.lo, cells, out=where, mode="clip")
+                np.subtract(values, where, out=where)
+                if self.shift.any():
+                    shift = work.array("sketch_shift", flat_shape, np.int64)
+                    where >>= np.take(self.shift, cells, out=shift.reshape(values.shape),
+                                      mode="clip")
             np.clip(where, -1, self.bins, out=where)
-            where += offset
+            if cells is None:
+                where += self._offset
+            else:
+                offset = work.array("sketch_offset", flat_shape, np.int64)
+                where += np.take(self._offset, cells, out=offset.reshape(values.shape),
+                                 mode="clip")
         np.add.at(self.counts.reshape(-1), where.reshape(-1), 1)
         if self.track_range and cells is None:
             flat = values.reshape(-1, self.lo.size)
