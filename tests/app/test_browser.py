@@ -114,19 +114,23 @@ def _idle(page: Page) -> None:
                            " && !document.querySelector('#map.recalculating')", timeout=TIMEOUT)
 
 
-def _screenshot(page: Page) -> None:
-    """The docs' picture of the app (docs/_static/app.png): the map tab, settled."""
+def _screenshot(page: Page, folder: Path) -> None:
+    """The docs' picture of the app, the map tab settled: into ``folder`` (a temporary one;
+    ``FUNDMODEL_UPDATE_SCREENSHOT=1`` writes docs/_static/app.png instead, so a test run
+    never changes a tracked file unasked)."""
     page.get_by_role("tab", name="Map").click()
     page.wait_for_selector("#map img", timeout=TIMEOUT)
     _idle(page)
     page.evaluate("() => document.querySelectorAll('.sidebar-content, .bslib-sidebar-layout"
                   " > .sidebar').forEach(e => e.scrollTo(0, 0))")
-    static = ROOT / "docs" / "_static"
+    static = ROOT / "docs" / "_static" if os.environ.get("FUNDMODEL_UPDATE_SCREENSHOT") else folder
     static.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(static / "app.png"))
+    assert (static / "app.png").read_bytes()[:4] == b"\x89PNG"
 
 
-def test_move_a_weight_download_share_and_screenshot(app_page: Page, address: str) -> None:
+def test_move_a_weight_download_share_and_screenshot(app_page: Page, address: str,
+                                                     tmp_path: Path) -> None:
     from shiny.playwright import controller
 
     page = app_page
@@ -152,7 +156,7 @@ def test_move_a_weight_download_share_and_screenshot(app_page: Page, address: st
     page.wait_for_function("() => location.search.includes('deprivation%3A60')",
                            timeout=TIMEOUT)
     shared = page.url
-    _screenshot(page)
+    _screenshot(page, tmp_path)
 
     again = page.context.new_page()
     again.goto(shared)
