@@ -12,7 +12,8 @@ one complete run, never a mix of two.
 ...                        "formula: children_act\\ntotal: 1000000\\n")
 >>> out = pathlib.Path(tempfile.mkdtemp())
 >>> [p.name for p in write_result(s, s.run(), out)]
-['result.csv', 'summary.txt', 'scenario.yaml', 'assumptions.csv', 'allocations.csv', 'manifest.yaml']
+['result.csv', 'summary.txt', 'scenario.yaml', 'assumptions.csv', 'allocations.csv',
+ 'manifest.yaml']
 """
 
 from __future__ import annotations
