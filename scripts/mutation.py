@@ -87,7 +87,8 @@ def prepare(name: str, group: dict[str, list[str]], before: bool = False) -> Pat
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x", "--no-header", '
         '"-o", "addopts="]\n'
         f"pytest_add_cli_args_test_selection = "
-        f"{_toml_list(_tests(group, work) + group.get('pytest_args', []))}\n\n"
+        f"{_toml_list(_tests(group, work) + group.get('pytest_args', []))}\n"
+        "timeout_multiplier = 5.0\n\n"
     )
     (work / "pyproject.toml").write_text(head + config + tail, "utf-8")
     return work
