@@ -145,5 +145,5 @@ def test_references_to_shipped_records() -> None:
     r = Resources(tax_base="tax_base", notional_band_d="settlement#england_average_band_d_2023_24",
                   resource_share=0.5)
     assert isinstance(r.notional_band_d, object) and r.notional_band_d.value == 2065.0  # type: ignore[union-attr]
-    with pytest.raises(InvalidInputError, match="notional Band D: .*nope"):
+    with pytest.raises(InvalidInputError, match=r"notional Band D: .*nope"):
         Resources(tax_base="tax_base", notional_band_d="settlement#nope", resource_share=0.5)
