@@ -127,10 +127,13 @@ def counts(name: str, before: bool = False) -> dict[str, Counter[str]]:
 def _line(label: str, tally: Counter[str], prefix: str = "") -> str:
     killed, survived = tally[prefix + "killed"], tally[prefix + "survived"]
     no_tests = tally[prefix + "no tests"]
-    total = sum(v for k, v in tally.items() if ":" not in k) if not prefix else sum(
-        v for k, v in tally.items() if k.startswith(prefix))
+    total = sum(v for k, v in tally.items()
+                if k.startswith(prefix) and ":" not in k[len(prefix):] and k != "not checked"
+                and k != prefix + "not checked")
     score = f"{100 * killed / total:5.1f}%" if total else "    -"
-    return f"{label:<48} {killed:>6} {survived:>8} {no_tests:>8} {total:>6} {score:>7}"
+    unrun = tally[prefix + "not checked"]
+    note = f"  ({unrun} not run)" if unrun else ""
+    return f"{label:<48} {killed:>6} {survived:>8} {no_tests:>8} {total:>6} {score:>7}{note}"
 
 
 def report(name: str, before: bool = False) -> None:
