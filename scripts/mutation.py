@@ -69,7 +69,7 @@ def prepare(name: str, group: dict[str, list[str]], before: bool = False) -> Pat
     (``before``: in ``<name>-before/``, without the kill tests of tests/mutation/)."""
     work = _workdir(name, before)
     work.mkdir(parents=True, exist_ok=True)
-    for folder in ("src", "tests"):
+    for folder in ("src", "tests", "examples"):  # tests read the shipped examples
         if (work / folder).exists():
             shutil.rmtree(work / folder)
         shutil.copytree(ROOT / folder, work / folder,
@@ -78,16 +78,19 @@ def prepare(name: str, group: dict[str, list[str]], before: bool = False) -> Pat
         for kill_tests in (work / "tests" / "mutation").glob("test_*.py"):
             kill_tests.unlink()
     text = (ROOT / "pyproject.toml").read_text("utf-8")
-    head, _, rest = text.partition("[tool.mutmut]")
+    head, _, rest = text.partition("\n[tool.mutmut]\n")  # the table, not a comment naming it
     tail = rest[rest.find("\n[") + 1:] if "\n[" in rest else ""
+    head += "\n"
     config = (
         "[tool.mutmut]\n"
         'source_paths = ["src"]\n'
+        'also_copy = ["examples"]\n'
         f"only_mutate = {_toml_list(group['only_mutate'])}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q", "-x", "--no-header", '
         '"-o", "addopts="]\n'
         f"pytest_add_cli_args_test_selection = "
         f"{_toml_list(_tests(group, work) + group.get('pytest_args', []))}\n"
+        f"do_not_mutate_patterns = {_toml_list(group.get('do_not_mutate_patterns', []))}\n"
         "timeout_multiplier = 5.0\n\n"
     )
     (work / "pyproject.toml").write_text(head + config + tail, "utf-8")

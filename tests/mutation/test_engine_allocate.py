@@ -11,9 +11,12 @@ from fundmodel.engine.formula import Damping, Indicator, NeedsFormula, check_wei
 from fundmodel.engine.measures import Measure, checked_column
 from fundmodel.engine.resources import Resources
 from fundmodel.engine.scratch import Scratch
+from fundmodel.engine.transforms import IndicatorTransform
 from fundmodel.errors import FormulaError
 from fundmodel.parameters.records import Unit, as_parameter
 from fundmodel.testing import synthetic_authorities
+
+pytestmark = pytest.mark.filterwarnings("error")  # no stray RuntimeWarnings for users
 
 # x0 like a population, x1 like a deprivation count, x2 an area cost multiplier
 X = [[100.0, 50.0, 1.0], [200.0, 30.0, 2.0], [700.0, 20.0, 1.0]]
@@ -259,3 +262,97 @@ def test_missing_values_name_every_council_up_to_eight() -> None:
     with pytest.raises(FormulaError) as caught:
         checked_column(eight, "x1", "formula")
     assert "Council 7 (empty in file). Supply" in str(caught.value)
+
+
+# round two: survivors of the first mutation run ------------------------------------------
+
+def test_resources_are_netted_off_by_hand() -> None:
+    # shares .1 .2 .3 .4 of X less resources 0 0 0 100: the fourth is cut (100 > .4 X) and
+    # .6 X = 10 gives X = 16.67: 1.667, 3.333, 5.000 -> 167, 333, 500 pence (the spare
+    # penny to the largest fraction, .67)
+    frame = synthetic_authorities([[1.0], [2.0], [3.0], [4.0]]).to_frame()
+    frame["tax_base"] = [0.0, 0.0, 0.0, 50.0]
+    from fundmodel.data.authorities import authorities_from_frame
+    la = authorities_from_frame(frame, "test", geography="custom")
+    f = NeedsFormula(name="r", indicators=(Indicator(name="x0", column="x0", weight=1.0),),
+                     resources=Resources(tax_base="tax_base", notional_band_d=4.0,
+                                         resource_share=0.5))
+    res = allocate(f, la, 10.0)
+    assert res.amount_pence.tolist() == [[167, 333, 500, 0]]
+    assert res.resources is not None and res.resources.tolist() == [0.0, 0.0, 0.0, 100.0]
+    assert res.equalisation_x is not None
+    np.testing.assert_allclose(res.equalisation_x, [10 / 0.6])
+    np.testing.assert_allclose(res.formula_amount, [[1 / 0.6, 2 / 0.6, 3 / 0.6, 0.0]])
+
+
+def test_baseline_labels_are_checked_by_code() -> None:
+    la = synthetic_authorities(X, baseline=[1.0, 1.0, 1.0])
+    partial = pd.Series({"E06900000": 1.0, "E06900001": 1.0})
+    for formula in (two(), two(damping=Damping(floor=-0.1))):
+        with pytest.raises(Exception, match=r"^baseline: labelled by code, but 1 authority "
+                                            r"missing \(E06900002\)"):
+            allocate(formula, la, 1000.0, baseline=partial)
+
+
+def test_small_baselines_and_fractional_indicators_are_fine() -> None:
+    la = synthetic_authorities([[0.2, 0.1], [0.3, 0.1]])
+    res = allocate(two(), la, 10.0, baseline=np.array([0.0, 0.5]))
+    # shares .4 .6 and .5 .5: .45 .55 of £10
+    assert res.amount_pence.tolist() == [[450, 550]]
+    assert res.baseline is not None and res.baseline.tolist() == [0.0, 0.5]
+
+
+def test_per_child_below_one_child() -> None:
+    assert per_child(np.array([100]), np.array([0.5])).tolist() == [2.0]
+
+
+def test_a_floor_short_by_a_tenth_of_a_penny_is_still_refused() -> None:
+    # formula 300/250/450; baseline 300.5/250/449.5 + 1e-4: protection 0.5, gains 0.5 - 1e-4
+    la = synthetic_authorities(X)
+    with pytest.raises(FormulaError, match="infeasible"):
+        allocate(two(damping=Damping(floor=0.0)), la, 1000.0,
+                 baseline=np.array([300.5, 250.0, 449.5 + 1e-4]))
+
+
+def test_purposes_name_the_indicator_in_messages() -> None:
+    la = synthetic_authorities([[1.0, np.nan], [2.0, 3.0]])
+    with pytest.raises(FormulaError, match=r"^indicator 'x1' needs column 'x1'"):
+        allocate(two(), la, 10.0)
+    with pytest.raises(FormulaError, match=r"^caseload needs column 'x1'"):
+        Measure(column="x0", times="x1").values(la, purpose="caseload")
+    times = Indicator(name="a", column="x0", times="x1", weight=1.0,
+                      transform=IndicatorTransform(cap=5.0))
+    with pytest.raises(FormulaError, match=r"^indicator 'a' needs column 'x1'"):
+        times.values(la, purpose="indicator 'a'")
+    with pytest.raises(FormulaError, match=r"^formula needs column 'x1'"):
+        Indicator(name="a", column="x1", weight=1.0).values(la)
+    zero = synthetic_authorities([[1.0, 0.0], [2.0, 3.0]])
+    ratio = Indicator(name="a", column="x0", weight=1.0, transform=IndicatorTransform(per="x1"))
+    with pytest.raises(FormulaError, match=r"^indicator 'a': ratio per 'x1'"):
+        ratio.values(zero, purpose="indicator 'a'")
+    with pytest.raises(FormulaError, match=r"^indicator 'x1' needs column 'x1'"):
+        indicator_matrix(two(), la)
+
+
+def test_nine_missing_councils_say_one_more() -> None:
+    nine = synthetic_authorities([[1.0, np.nan]] * 9)
+    with pytest.raises(FormulaError) as caught:
+        checked_column(nine, "x1", "formula")
+    assert "Council 7 (empty in file) and 1 more. Supply" in str(caught.value)
+
+
+def test_with_weights_changes_only_the_named_indicators() -> None:
+    f = NeedsFormula(name="three", indicators=(
+        Indicator(name="a", column="x0", weight=0.5), Indicator(name="b", column="x1",
+                                                                 weight=0.25),
+        Indicator(name="c", column="x1", weight=0.25)))
+    g = f.with_weights({"a": 0.25, "b": 0.5})
+    assert g.weight_vector().tolist() == [0.25, 0.5, 0.25]
+    assert g.indicators[2] == f.indicators[2]
+
+
+def test_check_weights_names_the_first_negative_and_the_worst_variant() -> None:
+    with pytest.raises(FormulaError, match=r"weight for 'b' \(variant 0\) is negative: -0.5"):
+        check_weights(np.array([[0.0, -0.5]]), "per_unit", ["a", "b"])
+    with pytest.raises(FormulaError, match="variant 1 sums to 0.5 "):
+        check_weights(np.array([[0.6, 0.6], [0.25, 0.25]]), "shares", ["a", "b"])

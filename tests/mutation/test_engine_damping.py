@@ -16,6 +16,9 @@ from fundmodel.engine.scratch import Scratch
 from fundmodel.errors import InfeasibleDampingError
 
 
+pytestmark = pytest.mark.filterwarnings("error")  # no stray RuntimeWarnings for users
+
+
 def plain_damping(raw: list[float], base: list[float], floor: float | list[float] | None,
                   ceiling: float | list[float] | None) -> tuple[list[float], float]:
     """Losers get max(floor amount, raw); gainers min(cap, base + lam * gain), lam found by
@@ -228,3 +231,46 @@ def test_two_dimensional_baselines_and_partly_binding_rows() -> None:
     for row in range(2):
         expected, _ = plain_damping(raw[row].tolist(), base2[row].tolist(), -0.1, 0.1)
         np.testing.assert_allclose(amounts[row], expected, rtol=1e-9)
+
+
+# round two: survivors of the first mutation run ------------------------------------------
+
+@pytest.mark.parametrize("scale", [1e-3, 1e6])
+def test_the_hand_cases_hold_at_any_scale(scale: float) -> None:
+    # damping is linear in money: the worked cases above, in pence-sized and £m-sized pots
+    cases = [
+        ([95.0, 150.0, 105.0, 50.0], [100.0] * 4, -0.10, 0.10, [95.0, 110.0, 105.0, 90.0], 1.0),
+        ([95.0, 150.0, 102.0, 53.0], [100.0] * 4, -0.10, 0.10, [95.0, 110.0, 105.0, 90.0], 2.5),
+        ([70.0, 140.0, 210.0], [100.0, 100.0, 200.0], None, 0.2, [70.0, 120.0, 230.0], 3.0),
+        ([60.0, 140.0, 100.0], [100.0] * 3, -0.10, None, [90.0, 110.0, 100.0], 0.25),
+    ]
+    for raw, base, floor, ceiling, expected, lam in cases:
+        amounts, got = apply_damping(np.array([raw]) * scale, np.array(base) * scale, floor,
+                                     ceiling)
+        np.testing.assert_allclose(amounts, [np.array(expected) * scale], rtol=1e-9)
+        np.testing.assert_allclose(got, [lam], rtol=1e-9)
+
+
+def test_a_tiny_pot_is_refused_a_shortfall_above_a_billionth_of_a_pound() -> None:
+    base = np.full(2, 0.25)
+    with pytest.raises(InfeasibleDampingError):
+        apply_damping(np.array([[0.15, 0.30 - 1.5e-9]]), base, floor=-0.2, ceiling=None)
+    with pytest.raises(InfeasibleDampingError):
+        apply_damping(np.array([[0.15, 0.30 - 1.5e-9]]), base, floor=-0.2, ceiling=0.5)
+
+
+def test_messages_scale_large_amounts() -> None:
+    with pytest.raises(InfeasibleDampingError) as caught:
+        apply_damping(np.array([[5e9, 11e9]]), np.full(2, 10e9), floor=-0.1, ceiling=None)
+    assert str(caught.value) == (
+        "floor of -10.0% is infeasible (variant 0): protecting councils costs £4.00bn but "
+        "gains above baseline total only £1.00bn; the pot is £3.00bn short")
+
+
+def test_every_row_binding_and_infeasible_names_the_first() -> None:
+    raw = np.array([[100.0, 300.0], [100.0, 200.0]])
+    with pytest.raises(InfeasibleDampingError) as caught:
+        apply_damping(raw, np.full(2, 100.0), floor=None, ceiling=0.1)
+    assert str(caught.value) == (
+        "ceiling of +10.0% is infeasible (variant 0): with every gainer at its ceiling, "
+        "£190.00 of the pot cannot be allocated")

@@ -23,6 +23,9 @@ from fundmodel.engine.scratch import Scratch
 from fundmodel.errors import FormulaError
 
 
+pytestmark = pytest.mark.filterwarnings("error")  # no stray RuntimeWarnings for users
+
+
 def plain_largest_remainder(row: list[float], total: int, tiebreak: list[int]) -> list[int]:
     """Floor each amount, then one penny each to the largest fractions, ties to the lower
     tiebreak and then the earlier position."""
@@ -232,3 +235,18 @@ def test_to_pence_exact_breaks_ties_by_position_and_hits_the_total() -> None:
     assert to_pence_exact(np.array([1.0, 1.0, 1.0]), 3).tolist() == [100, 100, 100]
     with pytest.raises(FormulaError, match="not a whole number of pence"):
         to_pence_exact(np.array([1.0]), 1.001)
+
+
+def test_float_noise_tolerance_below_a_penny_uses_one_penny_as_the_unit() -> None:
+    # totals under 2p: the tolerance is 4 units in the last place of 1 (not of 2)
+    t = 0.01
+    found = None
+    for _ in range(40):
+        t = math.nextafter(t, 1.0)
+        off = (t * 100.0 - 1.0) / math.ulp(1.0)
+        if 4 < off <= 8:
+            found = t
+            break
+    assert found is not None
+    with pytest.raises(FormulaError, match="not a whole number of pence"):
+        total_in_pence(found)
