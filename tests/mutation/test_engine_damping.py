@@ -15,7 +15,6 @@ from fundmodel.engine.damping import (
 from fundmodel.engine.scratch import Scratch
 from fundmodel.errors import InfeasibleDampingError
 
-
 pytestmark = pytest.mark.filterwarnings("error")  # no stray RuntimeWarnings for users
 
 

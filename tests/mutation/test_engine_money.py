@@ -22,7 +22,6 @@ from fundmodel.engine.money import (
 from fundmodel.engine.scratch import Scratch
 from fundmodel.errors import FormulaError
 
-
 pytestmark = pytest.mark.filterwarnings("error")  # no stray RuntimeWarnings for users
 
 
