@@ -11,8 +11,10 @@ Usage (from the repository root; scripts/mutation.sh is the shell entry point)::
     python scripts/mutation.py --list          # the groups, their modules and tests
 
 Each group is a table under ``[tool.fundmodel.mutation.<group>]`` in pyproject.toml with
-``only_mutate`` (file globs) and ``tests`` (test files or globs). The group runs in its own
-working copy, ``build/mutation/<group>/`` (sources, tests and a pyproject.toml whose
+``only_mutate`` (file globs), ``tests`` (test files or globs) and optionally ``only``
+(mutant name globs: the functions to run, e.g. the chart ``*_data`` builders),
+``pytest_args`` and ``do_not_mutate_patterns`` (lines left unmutated as equivalent).
+The group runs in its own working copy, ``build/mutation/<group>/`` (sources, tests and a pyproject.toml whose
 ``[tool.mutmut]`` names that group's modules and tests), so each group keeps its own mutmut
 cache and results. mutmut runs niced, one child at a time; hypothesis uses the ``mutation``
 profile (few, fixed examples; tests/conftest.py).
@@ -181,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for name in chosen:
         if not args.score:
-            run(name, known[name], args.before, args.only)
+            run(name, known[name], args.before, args.only or known[name].get("only", []))
         report(name, args.before)
     return 0
 
