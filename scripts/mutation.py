@@ -14,9 +14,9 @@ Each group is a table under ``[tool.fundmodel.mutation.<group>]`` in pyproject.t
 ``only_mutate`` (file globs), ``tests`` (test files or globs) and optionally ``only``
 (mutant name globs: the functions to run, e.g. the chart ``*_data`` builders),
 ``pytest_args`` and ``do_not_mutate_patterns`` (lines left unmutated as equivalent).
-The group runs in its own working copy, ``build/mutation/<group>/`` (sources, tests and a pyproject.toml whose
-``[tool.mutmut]`` names that group's modules and tests), so each group keeps its own mutmut
-cache and results. mutmut runs niced, one child at a time; hypothesis uses the ``mutation``
+The group runs in its own working copy, ``build/mutation/<group>/`` (sources, tests,
+examples and a pyproject.toml whose ``[tool.mutmut]`` names that group's modules and tests),
+so each group keeps its own mutmut cache and results. mutmut runs niced, one child at a time; hypothesis uses the ``mutation``
 profile (few, fixed examples; tests/conftest.py).
 
 The score counts a mutant as killed when a test failed (or it timed out); "survived" and
