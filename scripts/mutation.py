@@ -16,8 +16,8 @@ Each group is a table under ``[tool.fundmodel.mutation.<group>]`` in pyproject.t
 ``pytest_args`` and ``do_not_mutate_patterns`` (lines left unmutated as equivalent).
 The group runs in its own working copy, ``build/mutation/<group>/`` (sources, tests,
 examples and a pyproject.toml whose ``[tool.mutmut]`` names that group's modules and tests),
-so each group keeps its own mutmut cache and results. mutmut runs niced, one child at a time; hypothesis uses the ``mutation``
-profile (few, fixed examples; tests/conftest.py).
+so each group keeps its own mutmut cache and results. mutmut runs niced, one child at a
+time; hypothesis uses the ``mutation`` profile (few, fixed examples; tests/conftest.py).
 
 The score counts a mutant as killed when a test failed (or it timed out); "survived" and
 "no tests" (no selected test calls the function) both count as not killed.
