@@ -342,3 +342,51 @@ def test_needs_vs_resources_by_hand() -> None:
         with pytest.raises(FundmodelError) as caught:
             needs_vs_resources_data(broken)  # type: ignore[arg-type]
         assert str(caught.value) == "this allocation has no resources adjustment to chart"
+
+
+def test_share_over_time_by_hand() -> None:
+    from fundmodel.report.spending_charts import share_over_time_data
+
+    # Hartlepool, two of its DfE neighbours (Redcar rank 1, Middlesbrough rank 5; neighbours
+    # read from neighbours.csv) and Stockton (not a neighbour); three years
+    nan = np.nan
+    codes = np.array(["E06000001", "E06000002", "E06000003", "E06000004"])
+    focus_values = np.array([[25.0, 50.0, 75.0], [5.0, 8.0, nan], [3.0, nan, nan],
+                             [1.0, 1.0, 1.0]])
+    total = np.array([[100.0, 100.0, 100.0], [10.0, 20.0, nan], [30.0, nan, nan],
+                      [4.0, 4.0, 4.0]])
+    aggregates = pd.DataFrame({
+        "area": ["North East"] * 3 + ["England"] * 3, "period": ["p1", "p2", "p3"] * 2,
+        "focus_share": [0.5, 0.25, 0.125, 0.125, 0.375, 0.5],
+        "councils_complete": [12, 11, 10, 150, 149, 148]})
+    analysis = SimpleNamespace(
+        codes=codes, names=np.array(["Hartlepool", "Middlesbrough", "Redcar", "Stockton"]),
+        regions=np.array(["North East"] * 4), periods=("p1", "p2", "p3"),
+        categories=["other", "focus"], focus="focus",
+        category_shares=np.stack([1 - focus_values / total, focus_values / total]),
+        category_values=np.stack([total - focus_values, focus_values]), total=total,
+        aggregates=lambda: aggregates, taxonomy=SimpleNamespace(title="A taxonomy"))
+    data = share_over_time_data(analysis, "E06000001")  # type: ignore[arg-type]
+    assert list(data.columns) == ["series", "role", "period", "share_pct", "councils"]
+    assert rows(data) == [
+        ["Hartlepool", "council", "p1", 25.0, 1], ["Hartlepool", "council", "p2", 50.0, 1],
+        ["Hartlepool", "council", "p3", 75.0, 1],
+        ["North East (all councils)", "region", "p1", 50.0, 12],
+        ["North East (all councils)", "region", "p2", 25.0, 11],
+        ["North East (all councils)", "region", "p3", 12.5, 10],
+        ["England", "england", "p1", 12.5, 150], ["England", "england", "p2", 37.5, 149],
+        ["England", "england", "p3", 50.0, 148],
+        # pooled: (3 + 5) / (30 + 10) = 20%; then Middlesbrough alone 8 / 20; then nobody
+        ["2 statistical neighbours (pooled)", "neighbours", "p1", 20.0, 2],
+        ["2 statistical neighbours (pooled)", "neighbours", "p2", 40.0, 1],
+        ["2 statistical neighbours (pooled)", "neighbours", "p3", None, 0],
+        ["Redcar", "neighbour", "p1", 10.0, 1], ["Redcar", "neighbour", "p2", None, 0],
+        ["Redcar", "neighbour", "p3", None, 0],
+        ["Middlesbrough", "neighbour", "p1", 50.0, 1],
+        ["Middlesbrough", "neighbour", "p2", 40.0, 1],
+        ["Middlesbrough", "neighbour", "p3", None, 0],
+    ]
+    assert data.attrs == {"code": "E06000001", "focus": "focus", "taxonomy": "A taxonomy"}
+    with pytest.raises(FundmodelError) as caught:
+        share_over_time_data(analysis, "E09999999")  # type: ignore[arg-type]
+    assert str(caught.value) == "council 'E09999999' is not in the analysis"
