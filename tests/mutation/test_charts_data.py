@@ -32,6 +32,7 @@ from fundmodel.report.spending_charts import change_map_data, slope_data
 from fundmodel.report.transition_charts import needs_vs_resources_data, transition_paths_data
 
 NAN = float("nan")
+pytestmark = pytest.mark.filterwarnings("error")  # no stray RuntimeWarnings for users
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -183,11 +184,17 @@ def test_care_bank_data_largest_gains_and_losses_of_included_councils() -> None:
                           "net_gain": [2e6, -3e6, 5e6, 2e6, 9e6]})
     result = SimpleNamespace(to_frame=lambda: frame)
     one = care_bank_data(result, show=1)  # type: ignore[arg-type]
+    assert list(one.columns) == ["code", "name", "value"]
     assert rows(one) == [["E3", "C", 5.0], ["E2", "B", -3.0]]
     assert one.index.tolist() == [0, 1]
     every = care_bank_data(result, show=3)  # type: ignore[arg-type]
     assert every["code"].tolist() == ["E3", "E1", "E4", "E2"]
     assert len(care_bank_data(result)) == 4  # type: ignore[arg-type]
+    many = pd.DataFrame({"code": [f"E{i:02d}" for i in range(25)], "name": "x",
+                         "included": True, "net_gain": np.arange(25.0)})
+    ranked = care_bank_data(SimpleNamespace(to_frame=lambda: many))  # type: ignore[arg-type]
+    assert ranked["code"].tolist() == [f"E{i:02d}" for i in range(24, 14, -1)] + [
+        f"E{i:02d}" for i in range(9, -1, -1)]
 
 
 def test_payment_by_results_data_by_hand() -> None:
@@ -211,6 +218,7 @@ def test_windfall_tax_data_by_hand() -> None:
     result = SimpleNamespace(national=lambda: national,
                              scenario=SimpleNamespace(exit_share=SimpleNamespace(value=0.1)))
     data = windfall_tax_data(result)  # type: ignore[arg-type]
+    assert list(data.columns) == ["measure", "central", "low", "high"]
     assert rows(data) == [["tax raised", 5.0, 4.0, 8.0], ["extra placement cost", 3.0, 1.0, 4.0],
                           ["net fiscal effect", -2.0, -6.0, 1.0]]
     assert data.attrs["exit_share"] == 0.1
@@ -228,7 +236,7 @@ def test_invest_to_save_data_by_hand() -> None:
     assert list(data.columns) == ["year", "cumulative_spend", "cumulative_savings",
                                   "savings_low", "savings_high"]
     assert data["year"].tolist() == ["2026-27", "2027-28"]
-    np.testing.assert_allclose(data["cumulative_spend"], [3.0, 4.0])
+    assert data["cumulative_spend"].tolist() == [3.0, 4.0]
     np.testing.assert_allclose(data["cumulative_savings"], [3.0, 10.0])
     # cumulative savings of draw d: 2d then 4d (£m); the 5th and 95th percentiles of
     # d = 0..20 are 1 and 19
@@ -267,17 +275,26 @@ def _analysis() -> SimpleNamespace:
                            "rank": [2.0, NAN, 1.0], "share_start": [10.0, NAN, 20.0],
                            "share_end": [12.0, 5.0, 15.0], "change_pp": [2.0, NAN, -5.0]})
     change.attrs.update(start="2019-20", end="2023-24")
-    aggregates = pd.DataFrame({"area": ["North East", "North East", "England", "England",
+    aggregates = pd.DataFrame({"area": ["England", "North East", "England", "North East",
                                         "England"],
-                               "period": ["2019-20", "2023-24", "2019-20", "2021-22",
+                               "period": ["2021-22", "2019-20", "2019-20", "2023-24",
                                           "2023-24"],
-                               "focus_share": [0.5, 0.5, 0.25, 0.3, 0.125]})
-    return SimpleNamespace(share_change=lambda start, end: change,
+                               "focus_share": [0.3, 0.5, 0.25, 0.5, 0.125]})
+    asked: list[tuple[object, object]] = []
+
+    def share_change(start: object, end: object) -> pd.DataFrame:
+        asked.append((start, end))
+        return change
+
+    return SimpleNamespace(share_change=share_change, asked=asked,
                            aggregates=lambda: aggregates, focus="children_looked_after")
 
 
 def test_slope_data_by_hand() -> None:
-    data = slope_data(_analysis())  # type: ignore[arg-type]
+    analysis = _analysis()
+    data = slope_data(analysis, "2019-20", "2023-24")  # type: ignore[arg-type]
+    assert analysis.asked == [("2019-20", "2023-24")]
+    assert data.index.tolist() == [0, 1, 2]
     assert list(data.columns) == ["code", "name", "role", "start_pct", "end_pct", "change_pp"]
     assert rows(data) == [
         ["E06000001", "Hartlepool", "council", 10.0, 12.0, 2.0],
@@ -289,7 +306,9 @@ def test_slope_data_by_hand() -> None:
 
 
 def test_change_map_data_by_hand() -> None:
-    data = change_map_data(_analysis())  # type: ignore[arg-type]
+    analysis = _analysis()
+    data = change_map_data(analysis, None, "2023-24")  # type: ignore[arg-type]
+    assert analysis.asked == [(None, "2023-24")]
     assert data["value"].iloc[:3].tolist()[0] == 2.0
     assert math.isnan(data["value"].iloc[1]) and data["value"].iloc[2] == -5.0
     assert data["value"].iloc[3:].isna().all()
@@ -355,10 +374,11 @@ def test_share_over_time_by_hand() -> None:
                              [1.0, 1.0, 1.0]])
     total = np.array([[100.0, 100.0, 100.0], [10.0, 20.0, nan], [30.0, nan, nan],
                       [4.0, 4.0, 4.0]])
-    aggregates = pd.DataFrame({
-        "area": ["North East"] * 3 + ["England"] * 3, "period": ["p1", "p2", "p3"] * 2,
-        "focus_share": [0.5, 0.25, 0.125, 0.125, 0.375, 0.5],
-        "councils_complete": [12, 11, 10, 150, 149, 148]})
+    aggregates = pd.DataFrame({  # rows in no particular order, England last
+        "area": ["North East", "England", "North East", "England", "North East", "England"],
+        "period": ["p3", "p2", "p1", "p1", "p2", "p3"],
+        "focus_share": [0.125, 0.375, 0.5, 0.125, 0.25, 0.5],
+        "councils_complete": [10, 149, 12, 150, 11, 148]})
     analysis = SimpleNamespace(
         codes=codes, names=np.array(["Hartlepool", "Middlesbrough", "Redcar", "Stockton"]),
         regions=np.array(["North East"] * 4), periods=("p1", "p2", "p3"),
@@ -390,3 +410,10 @@ def test_share_over_time_by_hand() -> None:
     with pytest.raises(FundmodelError) as caught:
         share_over_time_data(analysis, "E09999999")  # type: ignore[arg-type]
     assert str(caught.value) == "council 'E09999999' is not in the analysis"
+    alone = SimpleNamespace(**{**vars(analysis), "codes": codes[:1], "names": analysis.names[:1],
+                               "category_shares": analysis.category_shares[:, :1],
+                               "category_values": analysis.category_values[:, :1],
+                               "total": total[:1]})
+    data = share_over_time_data(alone, "E06000001")  # type: ignore[arg-type]
+    assert rows(data)[-3:] == [["0 statistical neighbours (pooled)", "neighbours", p, None, 0]
+                               for p in ("p1", "p2", "p3")]
