@@ -273,3 +273,22 @@ def test_every_row_binding_and_infeasible_names_the_first() -> None:
     assert str(caught.value) == (
         "ceiling of +10.0% is infeasible (variant 0): with every gainer at its ceiling, "
         "£190.00 of the pot cannot be allocated")
+
+
+def test_every_gainer_at_its_ceiling_within_float_tolerance() -> None:
+    # rows A and B: the gainers can hold the pot only at their ceilings (to within a
+    # billionth), so lam is the largest cap point among gainers; row C binds but is solved
+    # by the linear step (lam 4): 101 -> 104 while 108 is capped at 105
+    raw = np.array([[100.0, 105.0, 105.0 + 1e-7], [100.0, 105.0 + 1e-7, 100.0],
+                    [101.0, 108.0, 91.0]])
+    amounts, lam = apply_damping(raw, np.full(3, 100.0), floor=None, ceiling=0.05)
+    np.testing.assert_allclose(amounts, [[100.0, 105.0, 105.0], [100.0, 105.0, 100.0],
+                                         [104.0, 105.0, 91.0]], rtol=1e-12)
+    np.testing.assert_allclose(lam, [1.0, 5.0 / (5.0 + 1e-7), 4.0], rtol=1e-12)
+
+
+def test_ceiling_messages_scale_large_amounts() -> None:
+    with pytest.raises(InfeasibleDampingError) as caught:
+        apply_damping(np.array([[1e10, 2e10]]), np.full(2, 1e10), floor=None, ceiling=0.1)
+    assert str(caught.value).endswith("every gainer at its ceiling, £9.00bn of the pot cannot "
+                                      "be allocated")
