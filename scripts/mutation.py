@@ -8,6 +8,7 @@ Usage (from the repository root; scripts/mutation.sh is the shell entry point)::
     python scripts/mutation.py engine --before # the same without tests/mutation/ (the
                                                # "before" score; results kept apart)
     python scripts/mutation.py engine --only 'fundmodel.engine.money.*'   # some mutants
+    python scripts/mutation.py engine --survivors   # re-run the survivors after new tests
     python scripts/mutation.py --list          # the groups, their modules and tests
 
 Each group is a table under ``[tool.fundmodel.mutation.<group>]`` in pyproject.toml with
@@ -129,6 +130,14 @@ def counts(name: str, before: bool = False) -> dict[str, Counter[str]]:
     return by_module
 
 
+def survivors(name: str, before: bool = False) -> list[str]:
+    """The names of the last run's mutants that survived or had no tests."""
+    base = _workdir(name, before) / "mutants" / "src"
+    return [key for meta in sorted(base.rglob("*.py.meta"))
+            for key, code in json.loads(meta.read_text("utf-8"))["exit_code_by_key"].items()
+            if code in (0, 5, 33)]
+
+
 def _line(label: str, tally: Counter[str], prefix: str = "") -> str:
     killed, survived = tally[prefix + "killed"], tally[prefix + "survived"]
     no_tests = tally[prefix + "no tests"]
@@ -168,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the groups")
     parser.add_argument("--before", action="store_true",
                         help="run without tests/mutation/ (the before score), kept apart")
+    parser.add_argument("--survivors", action="store_true",
+                        help="re-run only the last run's survivors (after adding tests)")
     parser.add_argument("--only", nargs="*", default=[],
                         help="mutant name globs, e.g. 'fundmodel.engine.money.*'")
     args = parser.parse_args(argv)
@@ -183,7 +194,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for name in chosen:
         if not args.score:
-            run(name, known[name], args.before, args.only or known[name].get("only", []))
+            only = args.only or known[name].get("only", [])
+            if args.survivors:
+                only = survivors(name, args.before)
+                if not only:
+                    report(name, args.before)
+                    continue
+            run(name, known[name], args.before, only)
         report(name, args.before)
     return 0
 
