@@ -16,4 +16,9 @@ settings.register_profile(
 settings.register_profile(
     "dev", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
+# Mutation testing (scripts/mutation.sh) re-runs the tests once per mutant: few, fixed examples.
+settings.register_profile(
+    "mutation", max_examples=5, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))

@@ -49,7 +49,8 @@ class Indicator(Measure):
         """Human-readable definition, including any transform."""
         if self.transform is None:
             return super().describe()
-        parts = [self.transform.describe(self.column)] + ([self.times] if self.times else [])
+        parts = [self.transform.describe(self.column, weighted_by=self.times)] + (
+            [self.times] if self.times else [])
         if self.scale != 1.0:
             parts.append(f"{self.scale:g}")
         return " x ".join(parts)
