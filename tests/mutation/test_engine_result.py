@@ -60,7 +60,7 @@ def test_summary_and_repr_by_hand() -> None:
     assert res.summary() == (
         "synthetic formula: £1.0k across 3 authorities\n"
         "  largest : Council 0 £380.00\n"
-        "  smallest: Council 1 £0.3k\n"
+        "  smallest: Council 1 £285.00\n"
         "  per child aged 0-17: median £1.43, range £0.48 to £3.80\n"
         "  damping: gains scaled by 0.2333")
     assert repr(res) == "Allocation('synthetic formula', total=£1.0k, authorities=3, variants=1)"
@@ -72,12 +72,17 @@ def test_summary_and_repr_by_hand() -> None:
 
 def test_html_shows_the_top_and_bottom() -> None:
     text = _floored()._repr_html_()
-    assert text.startswith("<div><strong>synthetic formula</strong>: £1.0k across 3 "
-                           "authorities (1 variant(s); fundmodel ")
-    assert ("<tr><td>E06900000</td><td>Council 0</td><td style='text-align:right'>£380.00"
-            "</td></tr><tr><td>E06900002</td>") in text
-    assert text.endswith("<small>top and bottom five; use .to_frame() for all</small></div>")
-    assert "<th>code</th><th>authority</th><th>amount</th>" in text
+    assert text.startswith("<div><pre>synthetic formula: £1.0k across 3 authorities\n")
+    # Council 0: £380 for 100 children (£3.80 each), £20 below its £400 baseline
+    right = "<td style='text-align:right'>"
+    assert (f"<tr><td>E06900000</td><td>Council 0</td>{right}£380.00</td>{right}£3.80</td>"
+            f"{right}-£20.00</td></tr><tr><td>E06900002</td>") in text
+    assert "<small>top and bottom five; use .to_frame() for all</small>" in text
+    assert ("<th>code</th><th>authority</th><th>amount</th><th>£ per child</th>"
+            "<th>change vs baseline</th>") in text
+    assert ("<strong>Damping</strong>: floor -5.0% against the baseline column baseline; "
+            "gains scaled by 0.2333") in text
+    assert text.endswith("</small></div>")
 
 
 def test_variants_and_allocations_frames() -> None:

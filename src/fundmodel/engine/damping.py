@@ -243,7 +243,8 @@ def _solve_with_ceilings(
     lam = solved
     full = ~np.isfinite(lam)  # every gainer at its ceiling
     if full.any():
-        left = np.where(full, needed - np.multiply(high, gainer, out=product).sum(axis=1), 0.0)
+        # (rare: a fresh array, since the solve may have narrowed ``product`` to fewer rows)
+        left = np.where(full, needed - np.multiply(high, gainer).sum(axis=1), 0.0)
         if np.any(left > tol):
             row = int(np.flatnonzero(left > tol)[0])
             raise InfeasibleDampingError(

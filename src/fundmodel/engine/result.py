@@ -178,7 +178,8 @@ class Allocation:
         lines = [
             f"{self.formula.name}: {format_gbp(self.total)} across {len(frame)} authorities",
             f"  largest : {frame.iloc[0]['name']} {format_gbp(frame.iloc[0]['amount'])}",
-            f"  smallest: {frame.iloc[-1]['name']} {format_gbp(frame.iloc[-1]['amount'], 'k')}",
+            f"  smallest: {frame.iloc[-1]['name']} "
+            f"{format_gbp(frame.iloc[-1]['amount'], 'auto')}",
         ]
         if "per_child" in frame:
             pc = frame["per_child"]
@@ -271,7 +272,8 @@ class Allocation:
         parts = [f"floor {100 * damping.floor:+.1f}%" if damping.floor is not None else "",
                  f"ceiling {100 * damping.ceiling:+.1f}%" if damping.ceiling is not None
                  else ""]
-        against = f" against {damping.baseline!r}" if damping.baseline else " against a baseline"
+        against = (f" against the baseline column {damping.baseline}" if damping.baseline
+                   else " against a baseline")
         scale = (f"; gains scaled by {self.gain_scale[0]:.4f} to pay for the floor"
                  if self.gain_scale is not None else "")
         text = " and ".join(p for p in parts if p) + against + scale
