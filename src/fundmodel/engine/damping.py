@@ -70,14 +70,7 @@ def damp_with_ceiling(
     gain = np.subtract(raw, baseline, out=scratch.array("gain", rows))
     gains = np.maximum(gain, zero, out=scratch.array("gains", rows))  # also the gains d
     available = gains.sum(axis=1)
-    topup: FloatArray | None = None
-    if floor is not None:
-        topup = np.multiply(baseline, floor, out=scratch.array("topup", rows))
-        np.subtract(topup, gain, out=topup)
-        np.maximum(topup, zero, out=topup)
-        protection = topup.sum(axis=1)
-    else:
-        protection = np.zeros_like(total)
+    topup, protection = _floor_topups(baseline, floor, gain, zero, scratch)
     tol = 1e-9 * np.maximum(total, 1.0)
     _check_floor(floor, protection, available, tol)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -147,20 +140,14 @@ def damp_without_ceiling(
     gains = np.maximum(gain, zero, out=np.empty(rows) if fresh else scratch.array("gains", rows))
     available = gains.sum(axis=1)
     tol = 1e-9 * np.maximum(raw.sum(axis=1) if totals is None else totals, 1.0)
-    if floor is not None:
-        topup = np.multiply(baseline, floor, out=scratch.array("topup", rows))
-        np.subtract(topup, gain, out=topup)
-        np.maximum(topup, zero, out=topup)
-        protection = topup.sum(axis=1)
-    else:
-        protection = np.zeros(rows[0])
+    topup, protection = _floor_topups(baseline, floor, gain, zero, scratch)
     _check_floor(floor, protection, available, tol)
     with np.errstate(divide="ignore", invalid="ignore"):
         lam = np.where(available > 0, 1.0 - protection / available, 0.0)
     lam = np.maximum(lam, 0.0)
     out = np.multiply(gains, (lam - 1.0)[:, None], out=gains)
     out += raw
-    if floor is not None:
+    if topup is not None:
         out += topup
     return out, lam
 
@@ -170,6 +157,18 @@ def _pct(value: float | FloatArray | None) -> str:
     values = np.atleast_1d(np.asarray(value, dtype=np.float64))
     low, high = float(values.min()), float(values.max())
     return f"{low:+.1%}" if low == high else f"{low:+.1%} to {high:+.1%}"
+
+
+def _floor_topups(baseline: FloatArray, floor: float | FloatArray | None, gain: FloatArray,
+                  zero: FloatArray, scratch: Scratch) -> tuple[FloatArray | None, FloatArray]:
+    """Each council's top-up to its floor, ``max(baseline * floor - gain, 0)`` (a scratch
+    array; ``None`` without a floor), and each row's total protection."""
+    if floor is None:
+        return None, np.zeros(gain.shape[0])
+    topup = np.multiply(baseline, floor, out=scratch.array("topup", gain.shape))
+    np.subtract(topup, gain, out=topup)
+    np.maximum(topup, zero, out=topup)
+    return topup, topup.sum(axis=1)
 
 
 def _check_floor(floor: float | FloatArray | None, protection: FloatArray,
