@@ -9,6 +9,9 @@ Usage (from the repository root; scripts/mutation.sh is the shell entry point)::
                                                # "before" score; results kept apart)
     python scripts/mutation.py engine --only 'fundmodel.engine.money.*'   # some mutants
     python scripts/mutation.py engine --survivors   # re-run the survivors after new tests
+    python scripts/mutation.py scenarios --sample 400   # a seeded random sample of the
+                                               # group's mutants: the score with its 95%
+                                               # interval (for groups too big to run whole)
     python scripts/mutation.py --list          # the groups, their modules and tests
 
 Each group is a table under ``[tool.fundmodel.mutation.<group>]`` in pyproject.toml with
@@ -20,6 +23,12 @@ examples and a pyproject.toml whose ``[tool.mutmut]`` names that group's modules
 so each group keeps its own mutmut cache and results. mutmut runs niced, one child at a
 time; hypothesis uses the ``mutation`` profile (few, fixed examples; tests/conftest.py).
 
+``--sample N`` generates the group's mutants (mutmut run on a name that matches none,
+which stops after generating them and collecting which tests call which function), draws
+``N`` of them with a seeded generator (``--seed``, default 1), runs those, and reports the
+score of the sample with a Wilson 95% interval; the sample's names are kept in
+``build/mutation/<group>/sample.json`` so ``--score`` and ``--survivors`` use the same set.
+
 The score counts a mutant as killed when a test failed (or it timed out); "survived" and
 "no tests" (no selected test calls the function) both count as not killed.
 """
@@ -27,9 +36,12 @@ The score counts a mutant as killed when a test failed (or it timed out); "survi
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import glob
 import json
+import math
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -100,23 +112,83 @@ def prepare(name: str, group: dict[str, list[str]], before: bool = False) -> Pat
     return work
 
 
+NO_MUTANT = "no.such.mutant.only.generate"
+"""A name matching no mutant: ``mutmut run`` on it generates the mutants and collects the
+test-to-function map, then stops (it finds nothing to run)."""
+
+
 def run(name: str, group: dict[str, list[str]], before: bool = False,
-        only: list[str] | None = None) -> None:
-    """Run mutmut for one group (niced, one child); ``only``: mutant name globs."""
-    work = prepare(name, group, before)
+        only: list[str] | None = None, children: int = 1, fresh: bool = True) -> None:
+    """Run mutmut for one group (niced, ``children`` at a time); ``only``: mutant name
+    globs; ``fresh=False`` keeps the working copy as it is (a sample's second step)."""
+    work = prepare(name, group, before) if fresh else _workdir(name, before)
     env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation"}
     print(f"== mutmut: {work.name} ({len(_tests(group, work))} test files)", flush=True)
-    subprocess.run(["nice", "-n", "15", str(MUTMUT), "run", "--max-children", "1", *(only or [])],
-                   cwd=work, env=env, check=False)
+    quiet = only == [NO_MUTANT]  # generating only: mutmut then fails on "nothing matches"
+    subprocess.run(["nice", "-n", "15", str(MUTMUT), "run", "--max-children", str(children),
+                    *(only or [])], cwd=work, env=env, check=False,
+                   stdout=subprocess.DEVNULL if quiet else None,
+                   stderr=subprocess.DEVNULL if quiet else None)
+
+
+def all_mutants(name: str, before: bool = False) -> list[str]:
+    """Every generated mutant's name (sorted), whatever its status."""
+    base = _workdir(name, before) / "mutants" / "src"
+    return sorted(key for meta in base.rglob("*.py.meta")
+                  for key in json.loads(meta.read_text("utf-8"))["exit_code_by_key"])
+
+
+def draw_sample(name: str, group: dict[str, list[str]], size: int, seed: int,
+                before: bool = False, children: int = 1) -> list[str]:
+    """Generate the group's mutants, draw ``size`` of them (seeded) among those matching
+    the group's ``only`` globs, save the names to ``sample.json`` and return them."""
+    run(name, group, before, [NO_MUTANT], children)
+    globs = group.get("only", [])
+    names = [m for m in all_mutants(name, before)
+             if not globs or any(fnmatch.fnmatch(m, g) for g in globs)]
+    chosen = sorted(random.Random(seed).sample(names, min(size, len(names))))
+    (_workdir(name, before) / "sample.json").write_text(
+        json.dumps({"seed": seed, "of": len(names), "names": chosen}, indent=1), "utf-8")
+    print(f"sample: {len(chosen)} of {len(names)} mutants (seed {seed})", flush=True)
+    return chosen
+
+
+def sample(name: str, before: bool = False) -> tuple[int, int, set[str]] | None:
+    """The saved sample of the group, as (seed, mutants drawn from, names); ``None`` when
+    the last run was not a sample."""
+    path = _workdir(name, before) / "sample.json"
+    if not path.exists():
+        return None
+    saved = json.loads(path.read_text("utf-8"))
+    return int(saved["seed"]), int(saved["of"]), set(saved["names"])
+
+
+def wilson(killed: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval for a proportion (95% by default).
+
+    >>> [round(x, 3) for x in wilson(90, 100)]
+    [0.826, 0.945]
+    """
+    if total == 0:
+        return (0.0, 1.0)
+    p = killed / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
+    return (centre - half, centre + half)
 
 
 def counts(name: str, before: bool = False) -> dict[str, Counter[str]]:
-    """Killed / survived / no tests per module (and per function kind) from the last run."""
+    """Killed / survived / no tests per module (and per function kind) from the last run
+    (only the sampled mutants when the group was last run as a sample)."""
     by_module: dict[str, Counter[str]] = {}
     base = _workdir(name, before) / "mutants" / "src"
+    saved = sample(name, before)
+    chosen = saved[2] if saved else None
     for meta in sorted(base.rglob("*.py.meta")):
         module = str(meta.relative_to(base))[: -len(".meta")]
         codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        if chosen is not None:
+            codes = {k: v for k, v in codes.items() if k in chosen}
         if not codes:
             continue
         tally: Counter[str] = Counter()
@@ -133,9 +205,11 @@ def counts(name: str, before: bool = False) -> dict[str, Counter[str]]:
 def survivors(name: str, before: bool = False) -> list[str]:
     """The names of the last run's mutants that survived or had no tests."""
     base = _workdir(name, before) / "mutants" / "src"
+    saved = sample(name, before)
+    chosen = saved[2] if saved else None
     return [key for meta in sorted(base.rglob("*.py.meta"))
             for key, code in json.loads(meta.read_text("utf-8"))["exit_code_by_key"].items()
-            if code in (0, 5, 33)]
+            if code in (0, 5, 33) and (chosen is None or key in chosen)]
 
 
 def _line(label: str, tally: Counter[str], prefix: str = "") -> str:
@@ -167,6 +241,14 @@ def report(name: str, before: bool = False) -> None:
         print(_line("  of which *_data functions", total, "data:"))
         print(_line("  of which other functions", total, "other:"))
     print(_line(f"TOTAL {name}", total))
+    saved = sample(name.removesuffix("-before"), before)
+    if saved:
+        run_total = sum(v for k, v in total.items() if ":" not in k and k != "not checked")
+        low, high = wilson(total["killed"], run_total)
+        seed, of, names = saved
+        print(f"a seeded sample (seed {seed}) of {len(names)} of the group's {of} mutants: "
+              f"95% interval for the whole group's score "
+              f"{100 * low:.1f}% to {100 * high:.1f}%")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="re-run only the last run's survivors (after adding tests)")
     parser.add_argument("--only", nargs="*", default=[],
                         help="mutant name globs, e.g. 'fundmodel.engine.money.*'")
+    parser.add_argument("--sample", type=int, default=0,
+                        help="run a seeded random sample of this many mutants")
+    parser.add_argument("--seed", type=int, default=1, help="the sample's seed")
+    parser.add_argument("--children", type=int, default=1,
+                        help="mutants run at once (default 1: leaves a core free)")
     args = parser.parse_args(argv)
     known = groups()
     if args.list:
@@ -195,12 +282,19 @@ def main(argv: list[str] | None = None) -> int:
     for name in chosen:
         if not args.score:
             only = args.only or known[name].get("only", [])
+            fresh = True
+            if args.sample:
+                only = draw_sample(name, known[name], args.sample, args.seed, args.before,
+                                   args.children)
+                fresh = False
+            elif (_workdir(name, args.before) / "sample.json").exists() and not args.survivors:
+                (_workdir(name, args.before) / "sample.json").unlink()  # a whole run now
             if args.survivors:
                 only = survivors(name, args.before)
                 if not only:
                     report(name, args.before)
                     continue
-            run(name, known[name], args.before, only)
+            run(name, known[name], args.before, only, args.children, fresh)
         report(name, args.before)
     return 0
 
