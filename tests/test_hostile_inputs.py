@@ -217,6 +217,32 @@ def test_yaml_numbers_are_yaml_1_2() -> None:
     assert isinstance(data["a"], float) and isinstance(data["f"], int)
 
 
+@pytest.mark.parametrize(("text", "line"), [
+    ("damping: off\n", 1), ("a: 1\nceiling: No\n", 2), ("flags: [true, yes]\n", 1),
+    ("x: ON\n", 1), ("keep: YES\n", 1), ("- Off\n", 1),
+])
+def test_yaml_1_1_booleans_are_refused_with_the_line(text: str, line: int) -> None:
+    # yes/no/on/off are booleans in YAML 1.1 and text in YAML 1.2: "floor: off" could
+    # silently become a floor of 0, so they are refused, naming the line and the word
+    with pytest.raises(ScenarioError, match=rf"f.yaml, line {line}: \w+ is true or false "
+                                            "in some YAML readers"):
+        load_yaml_text(text, "f.yaml")
+
+
+def test_yaml_booleans_are_true_and_false_only() -> None:
+    data = load_yaml_text("a: true\nb: False\nc: TRUE\nd: 'no'\ne: Norway\nf: onward\n",
+                          "f.yaml")
+    assert data == {"a": True, "b": False, "c": True, "d": "no", "e": "Norway", "f": "onward"}
+
+
+def test_a_scenario_with_a_yaml_1_1_boolean_names_the_line() -> None:
+    from fundmodel.scenarios import load_scenario_text
+
+    with pytest.raises(ScenarioError, match=r"line 4: off is true or false"):
+        load_scenario_text("kind: allocation\nheader: {title: t, assumes: a}\n"
+                           "formula: children_act\ntotal: off\n")
+
+
 def test_scenario_total_1e9_is_a_number() -> None:
     from fundmodel.scenarios import load_scenario_text
 
@@ -225,7 +251,8 @@ def test_scenario_total_1e9_is_a_number() -> None:
     assert s.run().total == 1e9  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("text", ["1e9", "017", "1:30", "22_771", "0x1f", "yes", "1.5"])
+@pytest.mark.parametrize("text", ["1e9", "017", "1:30", "22_771", "0x1f", "yes", "1.5", "off",
+                                  "No", "true"])
 def test_text_that_looks_like_a_number_round_trips_as_text(text: str) -> None:
     assert load_yaml_text(dump_yaml({"title": text}), "f.yaml") == {"title": text}
 

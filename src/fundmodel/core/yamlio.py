@@ -3,8 +3,10 @@
 Numbers are resolved as YAML 1.2 does (``1e9`` is a float, not text), and the YAML 1.1
 forms that silently change a value are refused with their line: a leading zero (``017``,
 octal 15 in YAML 1.1), base 60 (``1:30``, 90), underscores (``22_771``) and hex, octal or
-binary prefixes. Files are limited in size, nesting depth and in how far anchors and
-aliases expand, so a small hostile file cannot use gigabytes.
+binary prefixes; and the YAML 1.1 booleans ``yes``, ``no``, ``on`` and ``off`` (text in
+YAML 1.2, true or false in YAML 1.1, so ``floor: off`` could silently become 0): only
+``true`` and ``false`` are booleans. Files are limited in size, nesting depth and in how
+far anchors and aliases expand, so a small hostile file cannot use gigabytes.
 
 >>> load_yaml_text("a: 1\\nb: [2, 3]\\nc: 1e9\\n", "example.yaml")
 {'a': 1, 'b': [2, 3], 'c': 1000000000.0}
@@ -20,6 +22,10 @@ fundmodel.errors.ScenarioError: example.yaml, line 2: duplicate key 'a'
 Traceback (most recent call last):
 ...
 fundmodel.errors.ScenarioError: example.yaml, line 1: 017 is not a plain decimal number ...
+>>> load_yaml_text("damping: off\\n", "example.yaml")
+Traceback (most recent call last):
+...
+fundmodel.errors.ScenarioError: example.yaml, line 1: off is true or false in some YAML readers ...
 """
 
 from __future__ import annotations
@@ -45,6 +51,8 @@ MAX_INT_DIGITS = 20
 _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _REFUSED_TAG = "tag:fundmodel,2026:refused-number"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_REFUSED_BOOL_TAG = "tag:fundmodel,2026:refused-bool"
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
@@ -58,12 +66,19 @@ _REFUSED = re.compile(
 )
 
 
+_BOOL = re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")
+_REFUSED_BOOL = re.compile(r"(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)\Z")
+
+
 def _resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
-    table = {first: [(tag, rx) for tag, rx in entries if tag not in (_INT_TAG, _FLOAT_TAG)]
+    replaced = (_INT_TAG, _FLOAT_TAG, _BOOL_TAG)
+    table = {first: [(tag, rx) for tag, rx in entries if tag not in replaced]
              for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items()}
     for tag, rx, firsts in ((_REFUSED_TAG, _REFUSED, "-+0123456789_"),
                             (_INT_TAG, _INT, "-+0123456789"),
-                            (_FLOAT_TAG, _FLOAT, "-+0123456789.")):
+                            (_FLOAT_TAG, _FLOAT, "-+0123456789."),
+                            (_BOOL_TAG, _BOOL, "tTfF"),
+                            (_REFUSED_BOOL_TAG, _REFUSED_BOOL, "yYnNoO")):
         for first in firsts:
             table.setdefault(first, []).append((tag, rx))
     return table
@@ -114,6 +129,13 @@ def _refused_number(loader: _StrictSafeLoader, node: yaml.ScalarNode) -> Any:
         "readers); write it in plain decimal digits, or in quotes if it is text")
 
 
+def _refused_bool(loader: _StrictSafeLoader, node: yaml.ScalarNode) -> Any:
+    text = loader.construct_scalar(node)
+    raise ScenarioError(
+        f"{_where(loader, node)}: {text} is true or false in some YAML readers and text in "
+        "others; write true or false, or put it in quotes if it is text")
+
+
 def _construct_int(loader: _StrictSafeLoader, node: yaml.ScalarNode) -> int:
     text = str(loader.construct_scalar(node))
     if not _INT.match(text):
@@ -158,6 +180,7 @@ def _construct_mapping(loader: _StrictSafeLoader, node: yaml.MappingNode) -> dic
 _StrictSafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
                                   _construct_mapping)
 _StrictSafeLoader.add_constructor(_REFUSED_TAG, _refused_number)
+_StrictSafeLoader.add_constructor(_REFUSED_BOOL_TAG, _refused_bool)
 _StrictSafeLoader.add_constructor(_INT_TAG, _construct_int)
 _StrictSafeLoader.add_constructor(_FLOAT_TAG, _construct_float)
 
