@@ -165,6 +165,12 @@ def test_the_shipped_coverage_is_cited() -> None:
     assert line.startswith(f"  national cost £9.0m a year: {100 * cov.value:.0f}% "
                            "(care_bank.yaml#care_bank_coverage) of RO3 lines")
     assert ("ASSUMPTION" in line) == cov.assumption
+    if not cov.assumption:
+        assert line.endswith(" of RO3 lines residential, fostering, other")
+    own = CareBankScenario(header=HEADER, adjustment="own_spend", missing="exclude").run(
+        _councils())
+    assert own.summary().splitlines()[4] == (
+        "  grant adjustment 'own_spend': clawback £9.0m; 0 councils gain, 0 lose, 3 unchanged")
     assert r.sources()[0] == cov.cite()
     assert s.parameters() == [s.coverage]
 
@@ -188,3 +194,17 @@ def test_missing_overspend_year_is_reported_per_council() -> None:
     assert math.isnan(f["overspend_with_bank_2023_24"].iloc[1])
     _close(f["overspend_with_bank_2023_24"].tolist(), [0.1 * M, math.nan, 1 * M, 3 * M])
     assert "across 3 councils with budget and outturn" in r.summary()
+
+
+def test_outcome_needs_a_whole_pound() -> None:
+    # £1.50, £0.50 and £1.50 moved; the formula (x0 = 0, 1, 2) claws back the £3.50 as
+    # 0, 117p and 233p: a £1.50 gain counts, a loss under £1 is "no change"
+    frame = synthetic_authorities([[0.0], [1.0], [2.0]]).to_frame()
+    frame["ro3_lac_residential_net_2024_25"] = [1.5, 0.5, 1.5]
+    frame["ro3_csc_net_2024_25"] = [10.0, 10.0, 10.0]
+    s = CareBankScenario(header=HEADER, lines=("residential",), coverage=1.0,
+                         overspend_period=None, adjustment="formula", formula=EQUAL)
+    r = s.run(authorities_from_frame(frame))
+    _close(r.to_frame()["clawback"].tolist(), [0.0, 1.17, 2.33])
+    _close(r.net_gain().tolist(), [1.5, -0.67, -0.83])
+    assert r.to_frame()["outcome"].tolist() == ["gain", "no change", "no change"]

@@ -87,6 +87,8 @@ def test_national_amounts_and_payback() -> None:
     assert a.index.tolist() == r.authorities.codes.tolist()
     assert a.tolist() == pytest.approx([-1 * M, -2 * M, 0.0])
     assert r.years == tuple(YEARS)
+    assert r.spend_pence.dtype == np.int64  # money in whole pence
+    assert r.spend_pence[:, 0].tolist() == [100_000_000, 100_000_000, 0, 0]
     assert repr(r) == "InvestToSaveResult('ITS', years=2025-26..2028-29)"
 
 
@@ -167,6 +169,11 @@ def test_the_shipped_records_in_the_summary() -> None:
     for p in s.parameters():
         assert p.cite() in text
     n = r.national()
+    # each range is the 5th to 95th percentile of the draws, then their median
+    e = n.loc["entries_avoided"]
+    assert (f"entries to care avoided {e['central']:,.0f} (90% interval {e['low']:,.0f} to "
+            f"{e['high']:,.0f}), median of draws {e['median']:,.0f}") in text
+    assert e["low"] < e["median"] < e["high"]
     for k in n.index:
         low, mid, high = n.loc[k, ["low", "median", "high"]].tolist()
         assert low <= mid <= high, k
@@ -202,3 +209,16 @@ def test_effect_per_million_by_hand() -> None:
     out = effect_per_million(np.array([1000.0, 4000.0]), np.array([0.1, 0.02]),
                              np.array([0.5, 0.25]))
     assert out.tolist() == pytest.approx([50.0, 1.25])
+
+
+def test_bernoulli_draws_check_and_shape() -> None:
+    from fundmodel.errors import InvalidInputError
+    from fundmodel.scenarios.debate.draws import bernoulli_draws
+
+    with pytest.raises(InvalidInputError, match=r"attain: probabilities must lie in 0..1"):
+        bernoulli_draws(np.array([0.5, 1.5]), 10, 1, "attain")
+    hit = bernoulli_draws(np.array([0.0, 1.0, 0.5]), 400, 1, "attain")
+    assert hit.shape == (400, 3)
+    assert not hit[:, 0].any() and hit[:, 1].all() and 100 < hit[:, 2].sum() < 300
+    drawn = np.tile(np.array([[1.0, 0.0]]), (50, 1))
+    assert bernoulli_draws(drawn, 50, 1, "x")[:, 0].all()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -80,6 +81,19 @@ def test_national_sums_three_cases_by_hand() -> None:
     }
     for k, v in want.items():
         assert out[k].tolist() == pytest.approx(v), k
+
+
+def test_no_warnings_when_nothing_exits_or_re_provision_costs_the_same() -> None:
+    # D: no exit and re-provision at the same price: nothing to set against the tax
+    case = {k: np.array([v]) for k, v in CASE_A.items()}
+    case["exit_share"] = np.array([0.0])
+    case["reprovision_home"] = np.array([2.0])
+    case["reprovision_foster"] = np.array([1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = national_sums(case)
+    assert out["breakeven_exit_share"].tolist() == [math.inf]
+    assert out["net_fiscal_effect"].tolist() == [160.0]
 
 
 def test_council_frame_by_hand() -> None:
