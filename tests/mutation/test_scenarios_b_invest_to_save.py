@@ -115,6 +115,7 @@ def test_a_longer_lag_rounds_to_whole_years_and_falls_off_the_horizon() -> None:
     now = _run(lag=0.0, horizon=1)
     e, s = now.central()
     assert e.tolist() == [[5.0, 10.0, 0.0]]  # 2026-27's spend is off a one-year horizon
+    assert s.tolist() == [[1.5 * M, 3 * M, 0.0]]
     assert now.to_frame()["spend"].tolist() == [1 * M, 2 * M, 0.0]
 
 
