@@ -159,3 +159,28 @@ def test_scenario_run_uses_its_window_targets_and_demand() -> None:
 def test_aggregate_entities_of_nothing_is_boolean() -> None:
     keep = _aggregate_entities((), np.array(PAIR))
     assert keep.dtype == bool and keep.size == 0
+
+
+def test_reconciliation_lists_the_council_year_off_its_total() -> None:
+    # Slough's 2017-18 section 251 lines do not add up to its published total
+    la = load_authorities()
+    codes = la.codes.tolist()
+    pair = la.take(np.array([codes.index("E06000001"), codes.index("E06000039")]))
+    a = analyse_spending("statutory", dataset="s251", authorities=pair, deflator=None)
+    lines = list(a.lines)
+    s = load_series()
+    expected = []
+    for code in ("E06000001", "E06000039"):
+        for p in a.periods:
+            rows = s[(s["code"] == code) & (s["period"] == p)].set_index("measure")["value"]
+            summed = float(rows.reindex(lines).sum())
+            total = float(rows.get("s251_cyps_total", np.nan))
+            if abs(total - summed) > 10.0:
+                expected.append((code, p, summed, total, total - summed))
+    got = [tuple(r) for r in a.reconciliation.itertuples(index=False)]
+    assert len(got) == len(expected) == 1
+    assert got[0][:2] == expected[0][:2] == ("E06000039", "2017-18")
+    assert got[0][2:] == pytest.approx(expected[0][2:])
+    code, period, summed, total, _ = expected[0]
+    assert (f"{code} {period}: the mapped lines sum to £{summed:,.1f}, the published total is "
+            f"£{total:,.1f} (as published; fundmodel uses the lines)") in a.notes
