@@ -332,3 +332,72 @@ def test_illustrative_deflator_labels() -> None:
         "illustrative price index 2026-27"]
     assert d.points[1].index.note == "ILLUSTRATIVE: 2024-25 = 100 rising 2.0% a year."
     assert illustrative_deflator("2024-25", 2, base_year="2025-26").base_year == "2025-26"
+
+
+def test_validation_messages() -> None:
+    base = dict(header={"title": "t", "assumes": "a"}, headline=10,
+                distribution={"method": "formula", "formula": X0})
+    with pytest.raises(ValueError, match="phasing 'profile' needs a profile"):
+        InvestmentScenario(**base)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="even_years and first_year apply only to phasing "
+                       "'headline_even'"):
+        InvestmentScenario(**base, profile=[{"year": "2024-25", "amount": 10}],  # type: ignore[arg-type]
+                           even_years=2)
+    with pytest.raises(ValueError, match="even_years and first_year apply only"):
+        InvestmentScenario(**base, profile=[{"year": "2024-25", "amount": 10}],  # type: ignore[arg-type]
+                           first_year="2024-25")
+    with pytest.raises(ValueError, match="phasing 'headline_even' without a profile needs "
+                       "first_year and even_years"):
+        InvestmentScenario(**base, phasing="headline_even", first_year="2024-25")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="phasing 'headline_even' without a profile needs"):
+        InvestmentScenario(**base, phasing="headline_even", even_years=2)  # type: ignore[arg-type]
+
+
+def test_years_pence_and_parameters() -> None:
+    s = _small(phasing="headline_even", even_years=3, first_year="2030-31")
+    assert s.years() == ["2030-31", "2031-32", "2032-33"]
+    assert s.year_pence().tolist() == [33334, 33333, 33333]
+    # the profile's first year and length by default
+    d = _small(phasing="headline_even", headline=1000.02)
+    assert d.years() == ["2025-26", "2026-27"]
+    assert d.year_pence().tolist() == [50001, 50001]
+    odd = _small(phasing="headline_even", headline=1000.03, even_years=4)
+    assert odd.year_pence().tolist() == [25001, 25001, 25001, 25000]
+    assert odd.year_pence().dtype == np.int64
+    assert _small().year_pence().tolist() == [30000, 60000]
+    params = _small().parameters()
+    labels = [p.label for p in params]
+    assert labels == ["headline", "amount", "amount", "ring fenced share",
+                      "illustrative price index 2025-26", "illustrative price index 2026-27",
+                      "whole pot in proportion to spend"]
+    assert [p.value for p in params[:4]] == [1000.0, 300.0, 600.0, 0.5]
+    f = InvestmentScenario(header={"title": "t", "assumes": "a"}, headline=10,
+                           profile=[{"year": "2024-25", "amount": 10}],
+                           distribution={"method": "formula", "formula": X0}).parameters()
+    assert [p.value for p in f] == [10.0, 10.0, 1.0]
+
+
+def test_formula_distribution_through_the_engine() -> None:
+    from fundmodel.engine.allocate import allocate
+    from fundmodel.engine.formula import NeedsFormula
+
+    s = _small(distribution={"method": "formula", "formula": X0}, ring_fenced_share=None,
+               deflator=None)
+    r = s.run(_councils())
+    # x0 = 1, 1, 2, 1: £300 -> 60, 60, 120, 60; £600 -> 120, 120, 240, 120
+    assert r.amount_pence.tolist() == [[6000, 6000, 12000, 6000], [12000, 12000, 24000, 12000]]
+    assert r.excluded == ()
+    assert len(r.allocations) == 2
+    direct = allocate(NeedsFormula.model_validate(X0), _councils(), 300.0)
+    assert r.allocations[0].amount_pence.tolist() == direct.amount_pence.tolist()
+    assert r.ring_fenced_pence is None and r.real_pence is None and r.real_year_pence is None
+    assert not any(n.startswith("1 council(s) have no value") for n in r.notes)
+
+
+def test_ring_fence_rounds_rows_to_half_even_totals() -> None:
+    # a third of 37.50, 112.50, 0, 150 (= £100): 12.50, 37.50, 0, 50 in 2025-26
+    r = _run(ring_fenced_share=1 / 3)
+    assert r.ring_fenced_pence is not None
+    assert r.ring_fenced_pence.sum(axis=1).tolist() == [10000, 20000]
+    assert r.ring_fenced_pence[0].tolist() == [1250, 3750, 0, 5000]
+    assert r.ring_fenced_pence[1].tolist() == [2500, 7500, 0, 10000]
