@@ -184,3 +184,45 @@ def test_reconciliation_lists_the_council_year_off_its_total() -> None:
     code, period, summed, total, _ = expected[0]
     assert (f"{code} {period}: the mapped lines sum to £{summed:,.1f}, the published total is "
             f"£{total:,.1f} (as published; fundmodel uses the lines)") in a.notes
+
+
+def test_demand_beside_spend_against_the_series_rows() -> None:
+    a = analyse_spending("statutory", dataset="ro3", authorities=_pair(), deflator=None)
+    f = a.demand_frame()
+    s = load_series()
+    for measure, column in (("cla_count_lait", "cla"), ("cin_count", "cin"),
+                            ("cpp_count", "cpp"), ("referrals", "referrals"),
+                            ("cla_rate_per_10k_lait", "cla_per_10k_published")):
+        for code in PAIR:
+            for p in PERIODS:
+                year = str(int(p[:4]) + 1)  # at 31 March after the financial year
+                rows = s[(s["code"] == code) & (s["measure"] == measure)
+                         & (s["period"] == year)]
+                want = float(rows["value"].iloc[0]) if len(rows) else math.nan
+                got = f[(f["code"] == code) & (f["period"] == p)].iloc[0]
+                assert got["as_at"] == year
+                v = float(got[column])
+                assert (math.isnan(v) and math.isnan(want)) or v == pytest.approx(want), (
+                    measure, code, p)
+                if column == "cla":
+                    kids = _children(code, p[:4])
+                    assert got["cla_per_10k"] == pytest.approx(1e4 * want / kids)
+
+
+def test_the_history_dataset_starts_in_2008_09() -> None:
+    from fundmodel.scenarios.spending.history import JOIN_NOTES, s251_history_frame
+
+    a = analyse_spending("prevention", dataset="s251_history", authorities=_pair(),
+                         deflator=None)
+    assert a.periods[0] == "2008-09" and a.periods[-1] == "2024-25"
+    assert a.first_complete_period() == "2010-11"
+    for n in JOIN_NOTES:
+        assert n in a.notes
+    h = s251_history_frame()
+    rows = h[(h["code"] == "E06000001") & (h["period"] == "2012-13")
+             & h["measure"].isin(list(a.lines))]
+    f = a.to_frame()
+    got = f[(f["code"] == "E06000001") & (f["period"] == "2012-13")].iloc[0]
+    assert got["total"] == pytest.approx(float(rows["value"].sum()))
+    early = f[(f["code"] == "E06000001") & (f["period"] == "2008-09")].iloc[0]
+    assert math.isnan(early["total"]) and "s251_sure_start" in early["gap"]
