@@ -208,3 +208,19 @@ def test_outcome_needs_a_whole_pound() -> None:
     _close(r.to_frame()["clawback"].tolist(), [0.0, 1.17, 2.33])
     _close(r.net_gain().tolist(), [1.5, -0.67, -0.83])
     assert r.to_frame()["outcome"].tolist() == ["gain", "no change", "no change"]
+
+
+def test_missing_overspend_year_is_an_error_by_default() -> None:
+    frame = _councils().to_frame()
+    frame.loc[3, "ro3_csc_net_2024_25"] = 1 * M
+    frame.loc[1, "ra_budget_csc_net_2023_24"] = np.nan
+    s = CareBankScenario(header=HEADER, coverage=0.5)
+    with pytest.raises(DataError, match=r"Care Bank, 2023-24 overspend: values missing for 1 "
+                       r"council\(s\): E06900001 Council 1 \(ra_budget_csc_net_2023_24 "
+                       r"missing\)"):
+        s.run(authorities_from_frame(frame))
+    ok = CareBankScenario(header=HEADER, coverage=0.5, overspend_period=None).run(
+        authorities_from_frame(frame))
+    assert ok.included.all() and "note:" not in ok.summary()
+    with_budget, without = _run().sources(), ok.sources()
+    assert without == with_budget[:len(without)] and len(with_budget) == len(without) + 1

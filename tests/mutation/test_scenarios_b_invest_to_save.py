@@ -223,3 +223,26 @@ def test_bernoulli_draws_check_and_shape() -> None:
     assert not hit[:, 0].any() and hit[:, 1].all() and 100 < hit[:, 2].sum() < 300
     drawn = np.tile(np.array([[1.0, 0.0]]), (50, 1))
     assert bernoulli_draws(drawn, 50, 1, "x")[:, 0].all()
+
+
+def test_spend_from_an_investment_scenario() -> None:
+    from fundmodel.parameters.records import FUNDMODEL_ASSUMPTION
+    from fundmodel.scenarios.family_help.model import InvestmentScenario
+
+    inv = InvestmentScenario(
+        header={"title": "Small ask", "assumes": "a", "source": FUNDMODEL_ASSUMPTION},
+        headline=4 * M, phasing="headline_even", first_year="2026-27", even_years=2,
+        distribution={"method": "formula", "formula": {"name": "x0", "indicators": [
+            {"name": "x0", "column": "x0", "weight": 1.0}]}})
+    s = InvestToSaveScenario(header=HEADER, investment=inv, horizon=3, draws=10, **HAND)
+    r = s.run(_councils())
+    # £2m a year by x0 = 1, 1, 2: £0.5m, £0.5m, £1m; nothing in the third year
+    assert r.years == ("2026-27", "2027-28", "2028-29")
+    assert r.spend_pence.tolist() == [[50_000_000, 50_000_000, 100_000_000]] * 2 + [[0, 0, 0]]
+    e, _ = r.central()
+    assert e.tolist() == [[0.0] * 3, [2.5, 2.5, 5.0], [2.5, 2.5, 5.0]]
+    assert r.summary().splitlines()[0] == "ITS: preventive spend from Small ask, 2026-27..2028-29"
+    assert r.sources()[-1] == f"preventive spend: {FUNDMODEL_ASSUMPTION.cite()}"
+    assert len(r.sources()) == 7
+    plain = _run()
+    assert len(plain.sources()) == 6
