@@ -151,9 +151,16 @@ def test_scenario_run_uses_its_window_targets_and_demand() -> None:
         add = max(0.0, 0.3 * end - non) / 0.7
         assert f.loc[code, "add_to_30pct"] == pytest.approx(add, abs=0.01)
         assert not math.isnan(f.loc[code, "demand_growth_pct"])
+    assert r.analysis.deflator is None and r.analysis.factors is None  # cash, as asked
     cr = SpendingScenario(header={"title": "Pair", "assumes": "a"}, taxonomy="statutory",
-                          dataset="ro3", deflator=None, targets=(30,), ask="care_review")
-    assert cr.run(_pair()).targets[0].asks[0].label == "Care Review ask (£2.6bn)"
+                          dataset="ro3", targets=(30,), ask="care_review", end="2023-24")
+    run = cr.run(_pair())
+    assert run.targets[0].asks[0].label == "Care Review ask (£2.6bn)"
+    assert run.targets[0].period == "2023-24"
+    assert run.change.attrs["end"] == "2023-24"
+    assert run.elasticities.attrs["end"] == "2023-24"
+    assert run.analysis.deflator is not None  # the GDP deflator by default
+    assert run.analysis.deflator.name.startswith("HM Treasury GDP deflator")
 
 
 def test_aggregate_entities_of_nothing_is_boolean() -> None:
