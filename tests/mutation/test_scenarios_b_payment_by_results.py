@@ -35,9 +35,10 @@ EQUAL = {"name": "x0", "indicators": [{"name": "x0", "column": "x0", "weight": 1
 M = 1e6
 
 
-def _councils(need: list[float] | None = None) -> Authorities:
+def _councils(need: list[float] | None = None,
+              kids: list[float] | None = None) -> Authorities:
     frame = synthetic_authorities([[1.0], [1.0], [2.0], [4.0], [0.0]]).to_frame()
-    frame["children_0_17"] = [10.0, 1.0, 4.0, 40.0, 0.0]
+    frame["children_0_17"] = kids or [10.0, 1.0, 4.0, 40.0, 0.0]
     frame["chance"] = [1.0, 0.0, 0.5, 0.0, 1.0]
     frame["cla_rate_per_10k_2025"] = need or [1.0, 2.0, 3.0, 4.0, 5.0]
     frame["child_poverty_pct"] = [4.0, 3.0, 2.0, 1.0, 0.0]
@@ -46,11 +47,12 @@ def _councils(need: list[float] | None = None) -> Authorities:
     return authorities_from_frame(frame)
 
 
-def _column_run(need: list[float] | None = None):  # type: ignore[no-untyped-def]
+def _column_run(need: list[float] | None = None,  # type: ignore[no-untyped-def]
+                kids: list[float] | None = None):
     s = PaymentByResultsScenario(header=HEADER, grant=8 * M, results_share=0.5, formula=EQUAL,
                                  probability={"source": "column", "column": "chance"},
                                  draws=200)
-    return s.run(_councils(need))
+    return s.run(_councils(need, kids))
 
 
 def test_frame_columns_and_values_by_hand() -> None:
@@ -106,6 +108,21 @@ def test_correlations_by_hand() -> None:
     assert c["need_per_child"] == pytest.approx(0.2)
     assert c["deprivation"] == pytest.approx(-3 / math.sqrt(22.5))
     assert c["deprivation_per_child"] == pytest.approx(-0.2)
+
+
+def test_per_child_correlation_follows_the_loss_not_the_grant() -> None:
+    # children 1, 10, 4, 40: loss per child 0, 50k, 125k, 50k ranks 1, 2.5, 4, 2.5 against
+    # CLA ranks 1, 2, 3, 4: r = 3 / sqrt(22.5) (the grant per child would rank the reverse)
+    c = _column_run(kids=[1.0, 10.0, 4.0, 40.0, 0.0]).correlations()
+    assert c["need_per_child"] == pytest.approx(3 / math.sqrt(22.5))
+    assert c["need"] == pytest.approx(3 / math.sqrt(22.5))  # the share does not use children
+
+
+def test_grant_is_rounded_to_the_penny() -> None:
+    s = PaymentByResultsScenario(header=HEADER, grant=1000.004, results_share=0.5,
+                                 formula=EQUAL, draws=5,
+                                 probability={"source": "column", "column": "chance"})
+    assert int(s.run(_councils()).unconditional_pence.sum()) == 100000
 
 
 def test_correlations_are_nan_without_need_columns() -> None:

@@ -128,3 +128,10 @@ def test_taxonomy_data_errors_name_the_file() -> None:
     raw["focus"] = "nowhere"
     with pytest.raises(ScenarioError, match=r"^f\.yaml: .*focus 'nowhere' is not a category"):
         taxonomy_from_data(raw, "f.yaml")
+
+
+def test_a_bad_taxonomy_file_is_named_in_the_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("- just\n- a list\n", "utf-8")
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: a taxonomy must be a mapping, got list"):
+        load_taxonomy(path)

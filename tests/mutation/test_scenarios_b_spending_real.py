@@ -73,6 +73,9 @@ def test_ro3_analysis_matches_the_series_rows() -> None:
     assert top["total"].tolist() == pytest.approx(
         [sum(_published(c, p, STATUTORY + NON) for c in PAIR) for p in PERIODS])
     assert top["councils_complete"].tolist() == [2, 2, 2]
+    kids = [sum(_children(c, p[:4]) for c in PAIR) for p in PERIODS]
+    assert top["total_per_child"].tolist() == pytest.approx(
+        [t / k for t, k in zip(top["total"].tolist(), kids, strict=True)])
     assert not a.complete_area
     assert a.notes[:3] == (
         "RO3 lines are NET current expenditure (after income); s251 lines are gross",

@@ -51,13 +51,12 @@ def _run(**over: float) -> WindfallTaxResult:
 
 
 def test_national_sums_three_cases_by_hand() -> None:
-    # A as above; B: homes margin under normal (no excess), no exit, 1 year each;
+    # A as above; B: homes margin under normal (no excess), no exit, a 1-year base;
     # C: a zero rate (so no exit) and re-provision no dearer: never breaks even
     cases = {k: np.array([CASE_A[k]] * 3) for k in CASE_A}
     cases["margin_homes"][1] = 0.05
     cases["exit_share"][1] = 0.0
     cases["base_years"][1] = 1.0
-    cases["displacement_years"][1] = 1.0
     cases["tax_rate"][2] = 0.0
     cases["reprovision_home"][2] = 1.0
     cases["reprovision_foster"][2] = 1.0
@@ -75,9 +74,10 @@ def test_national_sums_three_cases_by_hand() -> None:
         "extra_cost_per_year": [50.0, 0.0, 0.0],
         "extra_cost_total": [100.0, 0.0, 0.0],
         "net_fiscal_effect": [60.0, 20.0, 0.0],
-        # B: no exit, so per unit of exit 600 x (3/2 - 1) + 400 x (1.5/1 - 1) = 500 a year
-        "breakeven_exit_share": [0.16, 20 / 500, math.inf],
-        "displacement_years": [2.0, 1.0, 3.0],
+        # B: no exit, so per unit of exit 600 x (3/2 - 1) + 400 x (1.5/1 - 1) = 500 a year,
+        # over 2 years
+        "breakeven_exit_share": [0.16, 20 / 1000, math.inf],
+        "displacement_years": [2.0, 2.0, 3.0],
     }
     for k, v in want.items():
         assert out[k].tolist() == pytest.approx(v), k
@@ -243,3 +243,19 @@ def test_inputs_and_parameters() -> None:
              "reprovision_home", "reprovision_foster", "displacement_years"]
     assert list(s.inputs()) == names
     assert s.parameters() == [getattr(s, k) for k in names]
+
+
+def test_summary_percentages_round_as_shown() -> None:
+    r = _run(margin_homes=0.95, margin_ifa=0.9, normal_margin=0.6, tax_rate=0.9,
+             exit_share=0.9)
+    lines = r.summary().splitlines()
+    assert "margins 95.0% homes, 90.0% fostering (CMA: " in lines[1]
+    assert "over a normal 60% (" in lines[1]
+    assert lines[2].startswith("  tax raised (one-off, rate 90% on 2 year(s)): ")
+    assert lines[3].startswith("  placements at risk (exit 90%, ")
+
+
+def test_a_zero_money_input_runs() -> None:
+    r = _run(revenue=0.0)
+    assert r.central["tax_raised"] == 0.0 and r.central["extra_cost_total"] == 0.0
+    assert r.funds_pence.tolist() == [0, 0, 0, 0]
