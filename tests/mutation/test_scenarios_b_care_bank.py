@@ -155,6 +155,7 @@ def test_summary_by_hand() -> None:
     assert "<td>grant adjustment</td><td style='text-align:right'>formula</td>" in page
     assert "<td>councils gaining / losing</td><td style='text-align:right'>1 / 2</td>" in page
     assert "<li>  children&#x27;s services spend remaining with councils £19.5m</li>" in page
+    assert "<li>  national cost £4.5m a year: 50% (coverage)" in page
 
 
 def test_the_shipped_coverage_is_cited() -> None:
@@ -224,3 +225,4 @@ def test_missing_overspend_year_is_an_error_by_default() -> None:
     assert ok.included.all() and "note:" not in ok.summary()
     with_budget, without = _run().sources(), ok.sources()
     assert without == with_budget[:len(without)] and len(with_budget) == len(without) + 1
+    assert "Revenue Account (RA) budget" in with_budget[-1]

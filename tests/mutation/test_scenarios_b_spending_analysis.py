@@ -237,6 +237,9 @@ def test_summary_and_html_by_hand() -> None:
                              "(All councils)")
     assert later[2] == ("  2 of 3 councils with both years saw the non_statutory share fall; "
                         "0 councils lack one of the years")
+    same = a.summary("2023-24", "2023-24").splitlines()
+    assert same[2] == ("  0 of 3 councils with both years saw the non_statutory share fall; "
+                       "0 councils lack one of the years")
     page = a._repr_html_()
     assert page.startswith("<div><strong>Statutory vs non-statutory (Case for Change): "
                            "spending analysis</strong><p>Statutory vs non-statutory")

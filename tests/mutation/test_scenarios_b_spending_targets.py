@@ -22,10 +22,13 @@ from fundmodel.errors import FormulaError, ScenarioError
 from fundmodel.scenarios.family_help.model import InvestmentScenario
 from fundmodel.scenarios.family_help.result import InvestmentResult
 from fundmodel.scenarios.spending.cube import (
+    _ABSENT,
     _aggregate_entities,
+    _Cube,
     _gap_reasons,
     _notes,
     _pence,
+    _take,
 )
 from fundmodel.scenarios.spending.scenario import SpendingResult, SpendingScenario
 from fundmodel.scenarios.spending.substitute import apply_substitutions, substitution_table
@@ -37,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_scenarios_b_spending_analysis import CODES, hand_analysis
 
 NAN = math.nan
+ABSENT = _ABSENT
 X0 = {"name": "x0", "indicators": [{"name": "x0", "column": "x0", "weight": 1.0}]}
 
 
@@ -228,6 +232,17 @@ def test_aggregate_entities_and_pence() -> None:
                                {"OLD": ("A", "B"), "GONE": ("A", "C")})
     assert keep.dtype == bool and keep.tolist() == [True, True, True, False]
     assert _pence(np.array([1.234, NAN, 2.0])).tolist() == [123, 0, 200]
+    with pytest.raises(FormulaError, match=r"^spend is £"):
+        _pence(np.array([1e300]))
+
+
+def test_take_rows_and_flags_by_code() -> None:
+    cube = _Cube(measures=("m",), codes=("A", "B"), periods=("p1", "p2"),
+                 values=np.array([[[1.0, 2.0], [3.0, NAN]]]),
+                 flags=np.array([[["fa1", "fa2"], ["fb1", "fb2"]]], dtype=object))
+    values, flags = _take(cube, np.array(["B", "Z", "A"]))
+    _close(values[0].ravel().tolist(), [3.0, NAN, NAN, NAN, 1.0, 2.0])
+    assert flags[0].tolist() == [["fb1", "fb2"], [ABSENT, ABSENT], ["fa1", "fa2"]]
 
 
 def test_substitution_table_for_the_documented_council() -> None:
