@@ -246,3 +246,12 @@ def test_spend_from_an_investment_scenario() -> None:
     assert len(r.sources()) == 7
     plain = _run()
     assert len(plain.sources()) == 6
+
+
+def test_payback_on_the_year_savings_equal_spend() -> None:
+    r = _run()  # £3m spent a year in 2025-26 and 2026-27
+    savings = np.zeros((4, 3))
+    savings[1, 0] = savings[2, 0] = 3 * M  # £6m saved by 2027-28: exactly even
+    assert r.payback_year(savings) == "2027-28"
+    savings[2, 0] = 3 * M - 1
+    assert r.payback_year(savings) is None

@@ -326,3 +326,17 @@ def test_demand_frame_by_hand() -> None:
     _close(f["referrals_per_10k"].tolist(), (1e4 / KIDS).ravel().tolist())
     _close(f["cla_per_10k"].tolist(), [1e5, 1e5, 1.1e5, 2.5e4, 2.75e4, 1e4, 2e4, 2e4, 2e4])
     assert f["cla_per_10k_published"].tolist() == [4.0] * 9
+
+
+def test_growth_from_nothing_is_infinite_without_warnings() -> None:
+    import warnings
+
+    stat, non = STAT.copy(), NON.copy()
+    stat[0, 0], non[0, 0] = 0.0, 0.0  # Alpha spent nothing in 2022-23
+    a = hand_analysis(category_values=np.stack([stat, non]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = a.growth()
+        e = a.elasticities()
+    assert g["total_growth_pct"].iloc[0] == math.inf
+    assert math.isnan(e["elasticity"].iloc[0])  # no log growth from nothing

@@ -283,3 +283,23 @@ def test_apply_substitutions_by_hand() -> None:
     assert values[1, 1, 1] == 10.0  # a copy: the input is untouched
     same = apply_substitutions(values, ("x", "y"), ["A", "B"], ("p1", "p2", "p3"), table)
     assert same.tolist() == values.tolist() and same is not values
+
+
+def test_prevention_preset() -> None:
+    from fundmodel.scenarios.spending.lines import (
+        NAO_PREVENTIVE_SHARE_2010_11,
+        PROMISE_PREVENTIVE_SHARE,
+    )
+    from fundmodel.scenarios.spending.scenario import prevention_scenario
+
+    s = prevention_scenario()
+    assert s.header.title == "Prevention vs late intervention, 2016-17 to 2024-25"
+    assert s.header.source == NAO_PREVENTIVE_SHARE_2010_11.source
+    assert s.header.assumes == (
+        "the shipped 'prevention' line mapping (some lines fundmodel's reading); section 251 "
+        "gross outturn in cash; targets applied to the s251 total although Scotland's 5% is "
+        "of all community health and social care spend; Family Help's £2bn spread evenly over "
+        "five years and distributed by the Children Act formula")
+    assert s.targets == (PROMISE_PREVENTIVE_SHARE, NAO_PREVENTIVE_SHARE_2010_11)
+    assert (s.taxonomy, s.dataset, s.deflator, s.demand, s.ask) == (
+        "prevention", "s251", "gdp", "cla", "family_help")
