@@ -97,6 +97,7 @@ def test_frame_by_hand() -> None:
 def test_totals_amounts_and_counts() -> None:
     r = _run()
     assert r.national_cost() == 4.5 * M
+    assert r.moved_pence.dtype == np.int64 and r.clawback_pence.dtype == np.int64
     assert int(r.clawback_pence.sum()) == 450_000_000  # to the penny
     a = r.council_amounts()
     assert a.name == "Bank"

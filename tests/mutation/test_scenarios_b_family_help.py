@@ -250,6 +250,8 @@ def test_spend_distribution_errors_and_describe() -> None:
     assert [i.column for i in f.indicators] == ["s"]
     w = f.indicators[0].weight
     assert w.value == 1.0 and w.assumption and w.label == "whole pot in proportion to s"
+    assert w.reviewed.isoformat() == "2026-12-01"
+    assert w.note == "Single indicator: each council's share is its share of current spend."
     assert FormulaDistribution(formula=X0).describe() == "by formula: x0"
 
 
@@ -401,3 +403,12 @@ def test_ring_fence_rounds_rows_to_half_even_totals() -> None:
     assert r.ring_fenced_pence.sum(axis=1).tolist() == [10000, 20000]
     assert r.ring_fenced_pence[0].tolist() == [1250, 3750, 0, 5000]
     assert r.ring_fenced_pence[1].tolist() == [2500, 7500, 0, 10000]
+
+
+def test_a_published_deflator_is_not_called_an_assumption() -> None:
+    from fundmodel.scenarios.spending.history import gdp_deflator
+
+    r = _run(deflator=gdp_deflator())
+    note = [n for n in r.notes if n.startswith("Real terms:")]
+    assert note == ["Real terms: 2025-26..2026-27 cash amounts in 2024-25 prices using HM "
+                    "Treasury GDP deflator, March 2026 (2024-25 prices)."]

@@ -243,3 +243,17 @@ def test_results_and_attachment_add_to_the_penny() -> None:
     assert int(r.unconditional_pence.sum()) == 100003
     # 30% of each council's pence, rounded to the penny
     assert r.results_pence.tolist() == np.round(r.unconditional_pence * 0.3).astype(int).tolist()
+
+
+def test_pound_sized_councils_still_count() -> None:
+    # the same councils with a grant of £8 and spend of £1, £5, 0, £8, 0: council 0's
+    # £0.50 at risk is 50% of its £1 spend; the shares of loss are as before
+    frame = _councils().to_frame()
+    frame["ro3_csc_net_2024_25"] = [1.0, 5.0, 0.0, 8.0, 0.0]
+    s = PaymentByResultsScenario(header=HEADER, grant=8, results_share=0.5, formula=EQUAL,
+                                 probability={"source": "column", "column": "chance"},
+                                 draws=20)
+    r = s.run(authorities_from_frame(frame))
+    pct = r.to_frame()["at_risk_pct_of_csc_spend"].tolist()
+    assert pct[0] == 50.0 and pct[1] == 10.0 and pct[3] == 25.0
+    assert r.correlations()["need"] == pytest.approx(3 / math.sqrt(22.5))

@@ -94,7 +94,17 @@ def test_flags_are_those_of_the_councils_analysed() -> None:
     assert note[0].startswith(f"uses {len(a.flags)} flagged value(s) as published (flags.csv; "
                               "all in .flags): ")
     assert "Liverpool" in note[0]
+    named = "; ".join(f"{r.name} {r.measure} {r.period} ({r.check})"
+                      for r in a.flags.itertuples())
+    assert len(a.flags) <= 5 and note[0].endswith(f"all in .flags): {named}")
     assert a.substitutions is None
+    many = analyse_spending("statutory", dataset="s251", deflator=None)
+    assert many.flags is not None and len(many.flags) > 5
+    lots = next(n for n in many.notes if n.startswith("uses "))
+    first5 = "; ".join(f"{r.name} {r.measure} {r.period} ({r.check})"
+                       for r in many.flags.head(5).itertuples())
+    assert lots == (f"uses {len(many.flags)} flagged value(s) as published (flags.csv; all in "
+                    f".flags): {first5}; ...")
 
 
 def test_gdp_real_terms_and_s251() -> None:

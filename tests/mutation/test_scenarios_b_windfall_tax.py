@@ -19,6 +19,7 @@ import pytest
 from fundmodel.data.authorities import Authorities, authorities_from_frame
 from fundmodel.errors import DataError
 from fundmodel.parameters import shipped
+from fundmodel.scenarios.debate.common import gbp
 from fundmodel.scenarios.debate.windfall_tax import (
     WindfallTaxResult,
     WindfallTaxScenario,
@@ -221,6 +222,12 @@ def test_summary_with_the_shipped_records() -> None:
         assert low <= central <= high and low <= mid <= high, k
         assert high < 20 * central, k
     assert n.loc["tax_raised", "low"] > 1e6
+    be = n.loc["breakeven_exit_share"].tolist()
+    assert (f"  break-even exit share (tax = extra cost): {100 * be[0]:.1f}% (90% interval "
+            f"{100 * be[1]:.1f}% to {100 * be[3]:.1f}%)") in text.splitlines()
+    tax = n.loc["tax_raised"].tolist()
+    assert tax[1] < tax[2] < tax[3]  # the draws spread
+    assert f"{gbp(tax[0])} (90% interval {gbp(tax[1])} to {gbp(tax[3])})" in text
 
 
 def test_html_rows() -> None:
