@@ -412,3 +412,16 @@ def test_a_published_deflator_is_not_called_an_assumption() -> None:
     note = [n for n in r.notes if n.startswith("Real terms:")]
     assert note == ["Real terms: 2025-26..2026-27 cash amounts in 2024-25 prices using HM "
                     "Treasury GDP deflator, March 2026 (2024-25 prices)."]
+
+
+def test_every_preset_takes_the_distribution_given() -> None:
+    spend = SpendDistribution(column="s251_family_support_2024_25")
+    for make in (care_review_ask, family_help_ask, children_england_double_ask,
+                 select_committee_ask):
+        ask = make(distribution=spend)  # type: ignore[operator]
+        assert ask.distribution == spend, make
+        assert ask.header.assumes.endswith(
+            "distributed in proportion to s251_family_support_2024_25"), make
+        default = make()  # type: ignore[operator]
+        assert isinstance(default.distribution, FormulaDistribution)
+        assert default.distribution.formula.name.startswith("Children Act")
