@@ -308,6 +308,7 @@ class WindfallTaxResult:
         return f"WindfallTaxResult({self.label!r}, tax={self.central['tax_raised']:,.0f})"
 
     def _repr_html_(self) -> str:
-        rows = [(k.replace("_", " "), gbp(v) if "share" not in k and "placements" not in k
-                 else f"{v:,.3g}") for k, v in self.central.items()]
+        plain = ("share", "placements", "years")  # ratios, counts and years are not money
+        rows = [(k.replace("_", " "), f"{v:,.3g}" if any(w in k for w in plain) else gbp(v))
+                for k, v in self.central.items()]
         return html_block(self.label, self.version, self.summary().splitlines()[1:], rows)
