@@ -309,18 +309,18 @@ def test_presets_titles_years_and_amounts() -> None:
         "£5.2bn reported; ")
 
     sc = select_committee_ask()
-    assert sc.header.title == "Select Committee: funding gap by 2025 (3.1bn a year)"
+    assert sc.header.title == "Select Committee: funding gap by 2025 (£3.1bn a year)"
     assert sc.years_assumed and sc.years() == ["2024-25"]
     assert (sc.year_pence() // m).tolist() == [3100]
     assert sc.header.assumes == (
-        "uses House of Commons Housing, Communities and Local Government Committee (3,100m); "
-        "the other record, Children England, gives 3,400m; an annual gap shown as one year, "
+        "uses House of Commons Housing, Communities and Local Government Committee (£3,100m); "
+        "the other record, Children England, gives £3,400m; an annual gap shown as one year, "
         "2024-25 (assumption: 'by 2025'); distributed by the Children Act formula with "
         "fundmodel's assumed weights")
     ce_gap = select_committee_ask("children_england")
-    assert ce_gap.header.title == "Select Committee: funding gap by 2025 (3.4bn a year)"
+    assert ce_gap.header.title == "Select Committee: funding gap by 2025 (£3.4bn a year)"
     assert (ce_gap.year_pence() // m).tolist() == [3400]
-    assert ce_gap.header.assumes.startswith("uses Children England (3,400m); the other "
+    assert ce_gap.header.assumes.startswith("uses Children England (£3,400m); the other "
                                             "record, House of Commons")
 
 

@@ -138,7 +138,7 @@ def test_summary_and_html_figures() -> None:
     text = r.summary()
     lines = text.splitlines()
     assert lines[0] == "PbR: 5 councils; chances from column 'chance'"
-    assert lines[1] == "  grant £8.0m (grant) by x0; 50% on results (user)"
+    assert lines[1] == "  grant £8.0m (your input) by x0; 50% on results (your input)"
     assert lines[2] == ("  funding at risk £4.0m; expected paid £5.0m (90% interval £4.5m to "
                         "£5.5m) over 200 seeded draws (seed 2026); unpaid money returns to the "
                         "Treasury")
@@ -157,7 +157,7 @@ def test_summary_and_html_figures() -> None:
     assert "<td>expected funding paid</td><td style='text-align:right'>£5.0m</td>" in page
     assert "<td>90% interval</td><td style='text-align:right'>£4.5m to £5.5m</td>" in page
     assert "<td>chances</td><td style='text-align:right'>user column</td>" in page
-    assert "<li>  grant £8.0m (grant) by x0; 50% on results (user)</li>" in page
+    assert "<li>  grant £8.0m (your input) by x0; 50% on results (your input)</li>" in page
     assert "PbR: 5 councils" not in page  # the first line is the title, not a note
 
 

@@ -123,6 +123,23 @@ class Parameter(FrozenModel):
         where = f"{self.ref}: " if self.ref else ""
         return where + self.source.cite()
 
+    @property
+    def origin(self) -> str:
+        """Where the value comes from, in a few words for one-line summaries: its record
+        (``file.yaml#name``), "your input" for a bare number typed in, or its source.
+
+        >>> from fundmodel.parameters import shipped
+        >>> shipped("overspend")["lga_average_overspend"].origin
+        'overspend.yaml#lga_average_overspend'
+        >>> as_parameter(0.3, "exit share", Unit.RATIO).origin
+        'your input'
+        """
+        if self.ref:
+            return self.ref
+        if self.source == USER_SUPPLIED:
+            return "your input"
+        return f"{self.source.publisher} {self.source.year}"
+
     def display(self) -> str:
         """The value with its unit, as a reader would write it.
 

@@ -245,7 +245,7 @@ class CareBankResult:
             f"({cov.ref or cov.label}) of RO3 lines {', '.join(s.lines)}"
             f"{' (coverage is an ASSUMPTION)' if cov.assumption else ''}",
             f"  reference: LGA survey placement spend {gbp(ref.in_pounds())} in 2022-23 "
-            f"({ref.ref})",
+            f"({ref.origin})",
             f"  children's services spend remaining with councils "
             f"{gbp(float(np.nansum(self.csc)) - self.national_cost())}",
         ]

@@ -273,16 +273,16 @@ class InvestToSaveResult:
         return "\n".join([
             f"{self.label}: preventive spend from {what}, {self.years[0]}..{self.years[-1]}",
             "  EVIDENCE IS WEAK: a one-third fall in care entries for supported families "
-            f"({s.care_entry_reduction.ref}) against 'no discernible impact' in phase one; the "
-            f"baseline entry rate is an assumption ({s.baseline_entry_rate.ref}); the central "
+            f"({s.care_entry_reduction.origin}) against 'no discernible impact' in phase one; the "
+            f"baseline entry rate is an assumption ({s.baseline_entry_rate.origin}); the central "
             "figures use the published values, at the optimistic end of their ranges",
             f"  spend {gbp(float(n['central'].to_numpy(np.float64)[0]))}; entries to care avoided "
             f"{row('entries_avoided', money=False)}",
             f"  effect {eff[0]:.2f} entries avoided per £1m (90% interval {eff[1]:.2f} to "
-            f"{eff[3]:.2f}; {s.cost_per_family.ref}); break-even "
+            f"{eff[3]:.2f}; {s.cost_per_family.origin}); break-even "
             f"{self.breakeven_effect():.2f} per £1m "
-            f"({s.unit_cost.ref} x {s.years_in_care.ref})",
-            f"  savings {row('savings')} (lag {s.lag.value:g} year(s), {s.lag.ref})",
+            f"({s.unit_cost.origin} x {s.years_in_care.origin})",
+            f"  savings {row('savings')} (lag {s.lag.value:g} year(s), {s.lag.origin})",
             f"  net cost {row('net_cost')}; payback year: "
             f"{payback or 'not within the horizon at the central values'}",
             "  sources: " + "; ".join(self.sources()),

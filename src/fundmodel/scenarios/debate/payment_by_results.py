@@ -253,8 +253,8 @@ class PaymentByResultsResult:
         frame = self.to_frame()
         lines = [
             f"{self.label}: {self.authorities.n} councils;{proxy}",
-            f"  grant {gbp(grant)} ({s.grant.ref or s.grant.label}) by {s.formula.name}; "
-            f"{100 * s.results_share.value:.0f}% on results ({s.results_share.ref or 'user'})",
+            f"  grant {gbp(grant)} ({s.grant.origin}) by {s.formula.name}; "
+            f"{100 * s.results_share.value:.0f}% on results ({s.results_share.origin})",
             f"  funding at risk {gbp(at_risk)}; expected paid {range_text(exp, low, high)} "
             f"over {s.draws} seeded draws (seed {s.seed}); unpaid money returns to the Treasury",
             f"  median council at risk: {frame['at_risk_pct_of_csc_spend'].median():.2f}% of its "

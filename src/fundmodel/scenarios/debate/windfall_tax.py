@@ -279,19 +279,19 @@ class WindfallTaxResult:
         lines = [
             f"{self.label}: ASSUMED inputs throughout (revenue, normal margin, rate, exit: "
             "windfall_tax.yaml, assumption: true)",
-            f"  taxed revenue {gbp(s.revenue.in_pounds())} ({s.revenue.ref}), "
+            f"  taxed revenue {gbp(s.revenue.in_pounds())} ({s.revenue.origin}), "
             f"{100 * share:.0f}% of the £5.7bn England market (windfall_tax.yaml#"
             "cma_market_size_england); margins "
             f"{100 * s.margin_homes.value:.1f}% homes, {100 * s.margin_ifa.value:.1f}% fostering "
-            f"(CMA: {s.margin_homes.ref}, {s.margin_ifa.ref}) over a normal "
-            f"{100 * s.normal_margin.value:.0f}% ({s.normal_margin.ref})",
+            f"(CMA: {s.margin_homes.origin}, {s.margin_ifa.origin}) over a normal "
+            f"{100 * s.normal_margin.value:.0f}% ({s.normal_margin.origin})",
             f"  tax raised (one-off, rate {100 * s.tax_rate.value:.0f}% on "
             f"{s.base_years.value:g} year(s)): {row('tax_raised')}",
-            f"  placements at risk (exit {100 * s.exit_share.value:.0f}%, {s.exit_share.ref}): "
+            f"  placements at risk (exit {100 * s.exit_share.value:.0f}%, {s.exit_share.origin}): "
             f"{row('placements_at_risk', money=False)}",
             f"  extra placement cost a year: {row('extra_cost_per_year')} "
             f"(re-provision at {format_gbp(s.reprovision_home.in_pounds(), '', 0)}/week, "
-            f"{s.reprovision_home.ref})",
+            f"{s.reprovision_home.origin})",
             f"  net fiscal effect over {s.displacement_years.value:g} year(s): "
             f"{row('net_fiscal_effect')}",
             f"  break-even exit share (tax = extra cost): {100 * be[0]:.1f}% "

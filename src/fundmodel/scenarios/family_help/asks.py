@@ -236,11 +236,11 @@ def select_committee_ask(
     other = CHILDREN_ENGLAND_GAP if figure == "committee" else SELECT_COMMITTEE_GAP_2025
     return InvestmentScenario(
         header=ScenarioHeader(
-            title=f"Select Committee: funding gap by 2025 ({used.value / 1000:.1f}bn a year)",
+            title=f"Select Committee: funding gap by 2025 (£{used.value / 1000:.1f}bn a year)",
             source=used.source,
             assumes=(
-                f"uses {used.source.publisher} ({used.value:,.0f}m); the other record, "
-                f"{other.source.publisher}, gives {other.value:,.0f}m; an annual gap shown "
+                f"uses {used.source.publisher} (£{used.value:,.0f}m); the other record, "
+                f"{other.source.publisher}, gives £{other.value:,.0f}m; an annual gap shown "
                 f"as one year, {SELECT_COMMITTEE_YEAR} (assumption: 'by 2025'); "
                 + _distribution_note(dist)
             ),
