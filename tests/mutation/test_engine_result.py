@@ -231,6 +231,7 @@ def test_html_assumptions_with_their_reference_and_none() -> None:
     f = NeedsFormula(name="n", indicators=(Indicator(name="x0", column="x0", weight=weight),))
     page = allocate(f, la, 4.0)._repr_html_()
     assert "Assumptions" not in page and "ASSUMED" not in page
+    assert "</li></ul><small>fundmodel " in page  # the sources, then the version
     assert "<li>weights: DfE (2025), A weights review</li>" in page
     cited = shipped("settlement")["england_average_band_d_2023_24"]
     assert not cited.assumption
@@ -240,13 +241,15 @@ def test_html_assumptions_with_their_reference_and_none() -> None:
     frame["tax_base"] = [0.0, 0.0]
     from fundmodel.data.authorities import authorities_from_frame
     la2 = authorities_from_frame(frame, "test", geography="custom")
-    g = NeedsFormula(name="r", indicators=(Indicator(name="x0", column="x0", weight=weight),),
+    g = NeedsFormula(name="r", indicators=(Indicator(name="x0", column="x0", weight=1.0),),
                      resources=Resources(tax_base="tax_base", notional_band_d=cited,
                                          resource_share=share))
     page = allocate(g, la2, 4.0)._repr_html_()
     label = share.label.replace("'", "&#x27;")  # the page escapes the apostrophe
     assert "children&#x27;s pot" in label
-    assert f"<p>Assumptions</p><ul><li>ASSUMED: {label} ({share.ref})</li></ul>" in page
+    # the user's bare-number weight and the illustrative share, each on its own line
+    assert (f"<p>Assumptions</p><ul><li>ASSUMED: weight</li><li>ASSUMED: {label} "
+            f"({share.ref})</li></ul>") in page
     sources = allocate(g, la2, 4.0).sources()
     assert f"resources: {cited.label}: {cited.cite()}" in sources
     assert f"resources: {share.label}: {share.cite()} (assumption)" in sources
@@ -256,15 +259,20 @@ def test_html_assumptions_with_their_reference_and_none() -> None:
 
 def test_tables_without_warnings_and_rank_ties() -> None:
     import warnings
-    frame_la = synthetic_authorities([[0.0], [1.0], [1.0], [1.0]]).to_frame()
-    frame_la["x1"] = [1.0, 1.0, 1.0, 1.0]
+    frame_la = synthetic_authorities([[0.0], [1.0], [1.0], [1.0], [0.0]]).to_frame()
+    frame_la["x1"] = [1.0, 1.0, 1.0, 1.0, 0.0]
     from fundmodel.data.authorities import authorities_from_frame
     la = authorities_from_frame(frame_la, "test", geography="custom")
-    res = allocate(formula_for([0.0, 1.0]), la, 4.0, baseline=np.array([0.0, 1.0, 1.0, 2.0]))
+    # council 4 has no children, no need and no baseline: nothing per child, no change %
+    res = allocate(formula_for([0.0, 1.0]), la, 4.0,
+                   baseline=np.array([0.0, 1.0, 1.0, 2.0, 0.0]))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         frame = res.to_frame()
         res._repr_html_()
+    assert frame["amount"].iloc[4] == 0.0
+    assert np.isnan(frame["per_child"].iloc[4]) and np.isnan(frame["change_pct"].iloc[4])
+    frame = frame.iloc[:4]
     # £1 each: council 0 has no children, council 1 one child (£1 a child); baselines 0, 1
     assert np.isnan(frame["per_child"].iloc[0]) and frame["per_child"].iloc[1] == 1.0
     assert np.isnan(frame["change_pct"].iloc[0]) and frame["change_pct"].iloc[1] == 0.0
@@ -315,3 +323,13 @@ def test_sources_area_costs_and_transform_scale_one() -> None:
     sources = allocate(f, la, 10.0).sources()
     assert "indicator 'top': max(0, x0 - 5)" in sources
     assert "aca: supplied by the user" in sources and "x0: supplied by the user" in sources
+
+
+def test_a_zero_pot_has_no_share_of_the_pot_and_no_warning() -> None:
+    import warnings
+    res = allocate(formula_for([1.0]), synthetic_authorities([[1.0], [3.0]]), 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = res.to_frame()
+    assert frame["amount"].tolist() == [0.0, 0.0]
+    assert frame["amount_share"].isna().all()

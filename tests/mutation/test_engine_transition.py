@@ -304,3 +304,24 @@ def test_batch_checks_the_weights() -> None:
     with pytest.raises(FormulaError, match=r"variant 0 sums to 1\.1"):
         transition_batch(formula_for([0.5, 0.5]), la, np.array([[0.5, 0.6]]),
                          np.array([5.0, 5.0]), plan)
+
+
+def test_a_floor_that_takes_every_gain_exactly_is_paid() -> None:
+    # £562.266m | £260.16m | £150.063m, pot 0.9 x the first two + the third: councils 0 and
+    # 1 aim 20% and 15% down, below their -10% floors; council 2's gain is exactly what
+    # lifting them costs (the sums differ by 6e-8 pounds of float rounding, not a shortfall)
+    base = np.array([562_266_000.0, 260_160_000.0, 150_063_000.0])
+    pot = 0.9 * base[0] + 0.9 * base[1] + base[2]
+    aims = np.array([0.8 * base[0], 0.85 * base[1], 0.0])
+    aims[2] = pot - aims[0] - aims[1]
+    r = run_transition((aims / pot)[None, :], base, _plan(pots=[pot], floor=-0.1), TIE[:3])
+    assert r.amount_pence.tolist() == [[[50_603_940_000, 23_414_400_000, 15_006_300_000]]]
+
+
+def test_years_to_converge_past_the_horizon_the_edge_of_the_band_counts() -> None:
+    # council 0 falls 10% from 115.1222 to 103.61, exactly 3.61 (0.036 x 100 + 0.01) above
+    # its target of 100, in year 2: there; council 1 rises to 296.39 (inside 10.81)
+    start = np.array([[115.12222222222222, 400.0 - 115.12222222222222]])
+    first = years_to_converge(start, np.array([0.25, 0.75]), 400.0, np.full(2, -0.1), None,
+                              0.036, 1)
+    assert first.tolist() == [2.0, 2.0]
