@@ -202,8 +202,9 @@ def test_html_damping_a_ceiling_alone_against_a_baseline_array() -> None:
                    baseline=np.array([100.0, 100.0, 100.0]))
     assert res.amount_pence.tolist() == [[11000, 10600, 8400]]
     html_text = res._repr_html_()
-    assert "<strong>Damping</strong>: ceiling +10.0% against a baseline; gains scaled by " \
-           "6.0000" in html_text
+    # no floor here: the scaled-up gains share out what the ceiling holds back
+    assert ("<strong>Damping</strong>: ceiling +10.0% against a baseline; gains scaled by "
+            "6.0000 to share out what the ceiling holds back</p>") in html_text
     assert "column" not in res._damping_html()
 
 
@@ -333,3 +334,10 @@ def test_a_zero_pot_has_no_share_of_the_pot_and_no_warning() -> None:
         frame = res.to_frame()
     assert frame["amount"].tolist() == [0.0, 0.0]
     assert frame["amount_share"].isna().all()
+
+
+def test_html_lists_a_few_councils_once_each() -> None:
+    import re
+    # three councils: all of them, largest first (380, 335, 285), none twice
+    codes = re.findall(r"<tr><td>(E\d+)</td>", _floored()._repr_html_())
+    assert codes == ["E06900000", "E06900002", "E06900001"]

@@ -325,3 +325,14 @@ def test_years_to_converge_past_the_horizon_the_edge_of_the_band_counts() -> Non
     first = years_to_converge(start, np.array([0.25, 0.75]), 400.0, np.full(2, -0.1), None,
                               0.036, 1)
     assert first.tolist() == [2.0, 2.0]
+
+
+def test_years_to_converge_a_council_pushed_out_of_its_band_again_is_not_there_yet() -> None:
+    # 99.60 | 50 | 250.40 towards 100 | 70 | 230, gains at most +25% a year: council 0 is
+    # inside its band in year 1, but in year 2 council 1 is held at 62.50 and council 2
+    # falls to 230, so council 0 gets 400 - 62.50 - 230 = 107.50 (7.5% over); in year 3
+    # everyone is at target
+    first = years_to_converge(np.array([[99.6, 50.0, 250.4]]),
+                              np.array([100.0, 70.0, 230.0]) / 400, 400.0, None,
+                              np.full(3, 0.25), 0.005, 1)
+    assert first.tolist() == [3.0, 3.0, 2.0]
