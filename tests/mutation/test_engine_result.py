@@ -216,7 +216,7 @@ def test_html_damping_floor_and_ceiling() -> None:
                    la, 300.0)
     assert res.amount_pence.tolist() == [[11935, 10065, 8000]]
     assert ("<strong>Damping</strong>: floor -20.0% and ceiling +20.0% against the baseline "
-            "column baseline; gains scaled by 0.6452") in res._repr_html_()
+            "column baseline; gains scaled by 0.6452 to pay for the floor</p>") in res._repr_html_()
     assert "<li>baseline: supplied by the user</li>" in res._repr_html_()
 
 
@@ -341,3 +341,13 @@ def test_html_lists_a_few_councils_once_each() -> None:
     # three councils: all of them, largest first (380, 335, 285), none twice
     codes = re.findall(r"<tr><td>(E\d+)</td>", _floored()._repr_html_())
     assert codes == ["E06900000", "E06900002", "E06900001"]
+
+
+def test_html_eleven_councils_leaves_out_the_middle_one() -> None:
+    import re
+    # 1..11 children, amounts in proportion: the five largest (10..6) and the five
+    # smallest (4..0); council 5, the median, is left out
+    la = synthetic_authorities([[float(c)] for c in range(1, 12)])
+    codes = re.findall(r"<tr><td>E069000(\d\d)</td>",
+                       allocate(formula_for([1.0]), la, 66.0)._repr_html_())
+    assert codes == ["10", "09", "08", "07", "06", "04", "03", "02", "01", "00"]
