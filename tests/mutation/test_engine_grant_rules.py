@@ -181,3 +181,79 @@ def test_apply_grant_rules_cites_the_amounts() -> None:
         apply_grant_rules(damped, rules)
     assert str(caught.value) == ("grant rules and damping together are not supported: apply "
                                  "the rules, then run a transition (kind: transition) for floors")
+
+
+def test_unknown_councils_are_named_with_the_rule_they_came_from() -> None:
+    with pytest.raises(DataError) as caught:
+        GrantRules(exclude=["Nowhere"]).apply(W, 1000, LA)
+    assert str(caught.value).startswith("grant rules, exclude: no council 'Nowhere' in ")
+    with pytest.raises(DataError) as caught:
+        GrantRules(fixed={"Nowhere": 1.0}).apply(W, 1000, LA)
+    assert str(caught.value).startswith("grant rules, fixed: no council 'Nowhere' in ")
+
+
+def test_error_amounts_read_at_their_own_scale() -> None:
+    # hundreds of thousands of pounds read as £k, not as £0.x m
+    with pytest.raises(FormulaError) as caught:
+        GrantRules(fixed={"Council 0": 500_000.0, "Council 1": 300_000.0}).apply(
+            W, 60_000_000, LA)
+    assert str(caught.value) == ("grant rules: the fixed amounts total £800.0k, more than the "
+                                 "pot of £600.0k")
+    everyone = {"exclude": ["Council 0", "Council 1"], "fixed": {"Council 2": 1.0,
+                                                                 "Council 3": 1.0}}
+    with pytest.raises(FormulaError) as caught:
+        GrantRules(**everyone).apply(W, 25_000_200, LA)  # type: ignore[arg-type]
+    assert str(caught.value) == ("grant rules leave £250.0k with no eligible council to "
+                                 "receive it")
+    with pytest.raises(FormulaError) as caught:
+        GrantRules(minimum=200_000.0, fixed={"Council 0": 100_000.0}).apply(
+            W, 60_000_000, LA)
+    assert str(caught.value) == (
+        "grant rules: a minimum of £200.0k for each of 3 eligible councils costs £600.0k, "
+        "more than the £500.0k left after fixed amounts")
+
+
+def test_a_variant_giving_the_eligible_nothing_is_refused() -> None:
+    w = np.array([[0.1, 0.2, 0.3, 0.4], [0.0, 0.0, 0.0, 1.0]])
+    with pytest.raises(FormulaError, match="the formula gives every eligible council zero"):
+        GrantRules(exclude=["Council 3"]).apply(w, 100, LA)
+
+
+def test_variants_without_a_minimum_each_share_the_whole_rest() -> None:
+    w = np.array([[0.1, 0.2, 0.3, 0.4], [0.4, 0.3, 0.2, 0.1]])
+    pence, status = GrantRules(fixed={"Council 0": 1.0}).apply(w, 1000, LA)
+    # £9 over 0.2 : 0.3 : 0.4 = 2, 3, 4; over 0.3 : 0.2 : 0.1 = 4.50, 3, 1.50
+    assert pence.tolist() == [[100, 200, 300, 400], [100, 450, 300, 150]]
+    assert status.tolist() == ["fixed", "formula", "formula", "formula"]
+    amounts, _ = _with_minimum(np.array([[1.0, 3.0], [1.0, 1.0]]), 8.0, 0.0)
+    assert amounts.tolist() == [[2.0, 6.0], [4.0, 4.0]]
+
+
+def test_formula_pennies_tie_to_the_lower_ons_code_whatever_the_row_order() -> None:
+    from fundmodel.data.authorities import authorities_from_frame
+    frame = synthetic_authorities([[1.0], [1.0], [1.0]]).to_frame()
+    frame["code"] = ["E06900009", "E06900005", "E06900007"]
+    la = authorities_from_frame(frame, "test", geography="custom")
+    # 100p in three equal shares: 33 each and the spare penny to E06900005 (row 1)
+    pence, _ = GrantRules().apply(np.array([[1.0, 1.0, 1.0]]), 100, la)
+    assert pence.tolist() == [[33, 34, 33]]
+    pence, _ = GrantRules(remainder="equal").apply(np.array([[1.0, 1.0, 1.0]]), 101, la)
+    assert pence.tolist() == [[33, 34, 34]]
+
+
+def test_single_precision_formula_amounts_are_shared_to_the_penny() -> None:
+    la = synthetic_authorities([[1.0], [2.0], [3.0]])
+    w = np.array([[1.0, 2.0, 4.0]], dtype=np.float32)
+    pence, _ = GrantRules().apply(w, 7 * 10**11, la)  # £7bn in sevenths
+    assert pence.tolist() == [[10**11, 2 * 10**11, 4 * 10**11]]
+
+
+def test_a_minimum_with_a_council_the_formula_gives_nothing_raises_no_warning() -> None:
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pence, status = GrantRules(minimum=1.0).apply(np.array([[0.0, 0.2, 0.3, 0.5]]), 1000,
+                                                      LA)
+    # council 0 is raised to £1; £9 over 0.2 : 0.3 : 0.5 = 1.80, 2.70, 4.50
+    assert pence.tolist() == [[100, 180, 270, 450]]
+    assert status.tolist() == ["minimum", "formula", "formula", "formula"]

@@ -147,3 +147,54 @@ def test_references_to_shipped_records() -> None:
     assert isinstance(r.notional_band_d, object) and r.notional_band_d.value == 2065.0  # type: ignore[union-attr]
     with pytest.raises(InvalidInputError, match=r"notional Band D: .*nope"):
         Resources(tax_base="tax_base", notional_band_d="settlement#nope", resource_share=0.5)
+
+
+def test_equalise_with_zero_shares_raises_no_warning() -> None:
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        amounts, x, _ = equalise(np.array([[0.0, 0.0, 1.0]]), np.array([0.0, 5.0, 10.0]),
+                                 np.array([90.0]))
+    assert x.tolist() == [100.0] and amounts.tolist() == [[0.0, 0.0, 90.0]]
+
+
+def test_equalise_two_variants_where_no_one_is_cut() -> None:
+    # variant 0: X = 100 + 10 + 20 = 130 (55 | 45); variant 1: X = 50 + 30 = 80 (10 | 40)
+    amounts, x, cut = equalise(np.array([[0.5, 0.5], [0.5, 0.5]]),
+                               np.array([[10.0, 20.0], [30.0, 0.0]]), np.array([100.0, 50.0]))
+    assert x.tolist() == [130.0, 80.0]
+    assert amounts.tolist() == [[55.0, 45.0], [10.0, 40.0]]
+    assert cut.tolist() == [[False, False], [False, False]]
+
+
+def test_a_zero_resource_share_counts_no_resources() -> None:
+    zero = Resources(tax_base="tax_base", notional_band_d=100.0, resource_share=0.0)
+    assert zero.amounts(_la([10.0, 20.0])).tolist() == [0.0, 0.0]  # type: ignore[arg-type]
+
+
+def test_a_resource_share_in_the_wrong_unit_is_named() -> None:
+    wrong = Resources(tax_base="tax_base", notional_band_d=1.0,
+                      resource_share=as_parameter(5.0, "s", Unit.GBP))
+    with pytest.raises(FormulaError) as caught:
+        wrong.amounts(_la([10.0, 20.0]))  # type: ignore[arg-type]
+    assert str(caught.value) == "resource share must be a non-negative RATIO value, got 5 GBP"
+
+
+def test_a_missing_column_message_says_how_to_get_it() -> None:
+    with pytest.raises(DataError) as caught:
+        Resources(tax_base="ctb", notional_band_d=1.0, resource_share=1.0).amounts(
+            _la([10.0, 20.0]))  # type: ignore[arg-type]
+    assert str(caught.value).endswith(
+        "The 2023-24 council tax base (council_tax_base_2023_24) comes from the council tax "
+        "base data build; load data that has it (load_authorities(path)) or name another "
+        "column.")
+
+
+def test_a_reference_with_two_hashes_names_the_record() -> None:
+    bad = "settlement#england_average_band_d_2023_24#x"
+    with pytest.raises(ValueError, match="has no record 'england_average_band_d_2023_24#x'"):
+        parameter_ref(bad)
+    with pytest.raises(InvalidInputError,
+                       match=r"notional Band D: settlement\.yaml has no record "
+                             r"'england_average_band_d_2023_24#x'"):
+        Resources(tax_base="tax_base", notional_band_d=bad, resource_share=0.5)

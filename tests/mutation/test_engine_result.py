@@ -152,3 +152,202 @@ def test_transformed_indicators_in_frame_sources_and_summary() -> None:
     assert ("indicator 'top': max(0, x0 - 25 (England average, weighted by x1)) x x1 x 2"
             in res.sources())
     assert "x1: supplied by the user" in res.sources()
+
+
+# twelve councils, amounts in proportion to children at £1,234.56 a child; councils 0 and 1
+# tie for the least (1,000 children: £1,234,560), councils 10 and 11 for the most (10,000:
+# £12,345,600)
+CHILDREN = [1000.0, 1000.0, 2000.0, 3000.0, 4000.0, 5000.0, 6000.0, 7000.0, 8000.0, 9000.0,
+            10000.0, 10000.0]
+
+
+def _twelve():  # type: ignore[no-untyped-def]
+    la = synthetic_authorities([[c] for c in CHILDREN])
+    return allocate(formula_for([1.0]), la, 66_000 * 1234.56)
+
+
+def test_html_lists_the_five_largest_then_the_five_smallest_ties_by_code() -> None:
+    import re
+    text = _twelve()._repr_html_()
+    codes = re.findall(r"<tr><td>E069000(\d\d)</td>", text)
+    assert codes == ["10", "11", "09", "08", "07", "04", "03", "02", "00", "01"]
+    right = "<td style='text-align:right'>"
+    # amounts in £m to two decimals, £ per child in pounds and pence with a thousands comma
+    assert (f"<tr><td>E06900010</td><td>Council 10</td>{right}£12.35m</td>"
+            f"{right}£1,234.56</td></tr>") in text
+    assert f"<td>Council 1</td>{right}£1.23m</td>{right}£1,234.56</td></tr></tbody>" in text
+    assert "<th>amount</th><th>£ per child</th></tr>" in text  # no baseline: no change
+    assert "</pre><table>" in text  # no damping: nothing between the summary and the table
+    assert (f"<p>Sources</p><ul><li>weights: {USER} (assumption)</li>"
+            "<li>x0: supplied by the user</li></ul>") in text
+    assert "<p>Assumptions</p><ul><li>ASSUMED: weight</li></ul>" in text
+
+
+def test_summary_ties_and_the_smallest_at_its_own_scale() -> None:
+    lines = _twelve().summary().splitlines()
+    assert lines[1:4] == ["  largest : Council 10 £12.3m", "  smallest: Council 1 £1.2m",
+                          "  per child aged 0-17: median £1,234.56, range £1,234.56 to "
+                          "£1,234.56"]
+    # £2.5m over 1 | 9 children: the smallest, £250,000, reads £250.0k (not £0.2m)
+    small = allocate(formula_for([1.0]), synthetic_authorities([[1.0], [9.0]]), 2_500_000.0)
+    assert small.summary().splitlines()[1:3] == ["  largest : Council 1 £2.2m",
+                                                 "  smallest: Council 0 £250.0k"]
+
+
+def test_html_damping_a_ceiling_alone_against_a_baseline_array() -> None:
+    # aims 115 | 101 | 84 from 100 each, ceiling +10%: council 0 held at 110, council 1's
+    # gain of 1 scaled by 6 takes the 5 it cannot have: 110 | 106 | 84
+    la = synthetic_authorities([[115.0], [101.0], [84.0]])
+    res = allocate(formula_for([1.0], Damping(ceiling=0.1)), la, 300.0,
+                   baseline=np.array([100.0, 100.0, 100.0]))
+    assert res.amount_pence.tolist() == [[11000, 10600, 8400]]
+    html_text = res._repr_html_()
+    # no floor here: the scaled-up gains share out what the ceiling holds back
+    assert ("<strong>Damping</strong>: ceiling +10.0% against a baseline; gains scaled by "
+            "6.0000 to share out what the ceiling holds back</p>") in html_text
+    assert "column" not in res._damping_html()
+
+
+def test_html_damping_floor_and_ceiling() -> None:
+    # aims 130 | 101 | 69 from 100, floor -20% and ceiling +20%: council 2 lifted by 11
+    # from gains of 31 (lam 20/31 = 0.6452)
+    la = synthetic_authorities([[130.0], [101.0], [69.0]], baseline=[100, 100, 100])
+    res = allocate(formula_for([1.0], Damping(ceiling=0.2, floor=-0.2, baseline="baseline")),
+                   la, 300.0)
+    assert res.amount_pence.tolist() == [[11935, 10065, 8000]]
+    assert ("<strong>Damping</strong>: floor -20.0% and ceiling +20.0% against the baseline "
+            "column baseline; gains scaled by 0.6452 to pay for the floor</p>") in res._repr_html_()
+    assert "<li>baseline: supplied by the user</li>" in res._repr_html_()
+
+
+def test_html_assumptions_with_their_reference_and_none() -> None:
+    import datetime as dt
+
+    from fundmodel.parameters import shipped
+    from fundmodel.parameters.records import Parameter, Source, Unit
+    la = synthetic_authorities([[1.0], [3.0]])
+    weight = Parameter(value=1.0, unit=Unit.WEIGHT, label="children weight",
+                       source=Source(title="A weights review", publisher="DfE", year=2025),
+                       reviewed=dt.date(2026, 1, 1))
+    f = NeedsFormula(name="n", indicators=(Indicator(name="x0", column="x0", weight=weight),))
+    page = allocate(f, la, 4.0)._repr_html_()
+    assert "Assumptions" not in page and "ASSUMED" not in page
+    assert "</li></ul><small>fundmodel " in page  # the sources, then the version
+    assert "<li>weights: DfE (2025), A weights review</li>" in page
+    cited = shipped("settlement")["england_average_band_d_2023_24"]
+    assert not cited.assumption
+    share = shipped("settlement")["resource_share_children_illustrative"]
+    assert share.assumption and share.ref
+    frame = la.to_frame()
+    frame["tax_base"] = [0.0, 0.0]
+    from fundmodel.data.authorities import authorities_from_frame
+    la2 = authorities_from_frame(frame, "test", geography="custom")
+    g = NeedsFormula(name="r", indicators=(Indicator(name="x0", column="x0", weight=1.0),),
+                     resources=Resources(tax_base="tax_base", notional_band_d=cited,
+                                         resource_share=share))
+    page = allocate(g, la2, 4.0)._repr_html_()
+    label = share.label.replace("'", "&#x27;")  # the page escapes the apostrophe
+    assert "children&#x27;s pot" in label
+    # the user's bare-number weight and the illustrative share, each on its own line
+    assert (f"<p>Assumptions</p><ul><li>ASSUMED: weight</li><li>ASSUMED: {label} "
+            f"({share.ref})</li></ul>") in page
+    sources = allocate(g, la2, 4.0).sources()
+    assert f"resources: {cited.label}: {cited.cite()}" in sources
+    assert f"resources: {share.label}: {share.cite()} (assumption)" in sources
+    assert "x0: supplied by the user" in sources and any(s.startswith("tax_base: ")
+                                                         for s in sources)
+
+
+def test_tables_without_warnings_and_rank_ties() -> None:
+    import warnings
+    frame_la = synthetic_authorities([[0.0], [1.0], [1.0], [1.0], [0.0]]).to_frame()
+    frame_la["x1"] = [1.0, 1.0, 1.0, 1.0, 0.0]
+    from fundmodel.data.authorities import authorities_from_frame
+    la = authorities_from_frame(frame_la, "test", geography="custom")
+    # council 4 has no children, no need and no baseline: nothing per child, no change %
+    res = allocate(formula_for([0.0, 1.0]), la, 4.0,
+                   baseline=np.array([0.0, 1.0, 1.0, 2.0, 0.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = res.to_frame()
+        res._repr_html_()
+    assert frame["amount"].iloc[4] == 0.0
+    assert np.isnan(frame["per_child"].iloc[4]) and np.isnan(frame["change_pct"].iloc[4])
+    frame = frame.iloc[:4]
+    # £1 each: council 0 has no children, council 1 one child (£1 a child); baselines 0, 1
+    assert np.isnan(frame["per_child"].iloc[0]) and frame["per_child"].iloc[1] == 1.0
+    assert np.isnan(frame["change_pct"].iloc[0]) and frame["change_pct"].iloc[1] == 0.0
+    assert frame["change_pct"].iloc[3] == -50.0
+    assert frame["rank"].tolist() == [1, 1, 1, 1] and frame["rank"].dtype == np.int64
+
+
+def test_no_children_column() -> None:
+    from fundmodel.data.authorities import authorities_from_frame
+    frame_la = synthetic_authorities([[1.0], [3.0]]).to_frame().drop(columns="children_0_17")
+    la = authorities_from_frame(frame_la, "test", geography="custom")
+    res = allocate(formula_for([1.0]), la, 8.0)
+    assert "per_child" not in res.to_frame()
+    assert "per child" not in res.summary() and "£ per child" not in res._repr_html_()
+
+
+def test_resources_columns_cut_to_zero_and_summary() -> None:
+    from fundmodel.data.authorities import authorities_from_frame
+    frame_la = synthetic_authorities([[0.0], [1.0], [1.0], [2.0]]).to_frame()
+    frame_la["tax_base"] = [5.0, 1.0, 50.0, 60.0]
+    la = authorities_from_frame(frame_la, "test", geography="custom")
+    f = NeedsFormula(name="r", indicators=(Indicator(name="x0", column="x0", weight=1.0),),
+                     resources=Resources(tax_base="tax_base", notional_band_d=1.0,
+                                         resource_share=1.0))
+    # shares 0 | .25 | .25 | .5, resources 5 | 1 | 50 | 60 of £10: councils 2 and 3 are cut
+    # to zero (0.25 X - 1 = 10, X = 44: 0.25 x 44 < 50, 0.5 x 44 < 60); council 0 has no
+    # need share, so it is not "cut"
+    res = allocate(f, la, 10.0)
+    out = res.allocations_frame()
+    assert out.columns.tolist() == ["code", "name", "year", "amount", "need_share",
+                                    "resources", "cut_to_zero"]
+    assert out["cut_to_zero"].tolist() == [False, False, True, True]
+    assert out["amount"].tolist() == [0.0, 10.0, 0.0, 0.0]
+    assert res.summary().endswith("cut to zero (2): Council 2, Council 3")
+    uncut = allocate(f, la, 1000.0)
+    assert uncut.summary().endswith("cut to zero (0): none")
+
+
+def test_sources_area_costs_and_transform_scale_one() -> None:
+    la = synthetic_authorities([[10.0, 1.0], [30.0, 3.0]])
+    frame_la = la.to_frame()
+    frame_la["aca"] = [1.0, 1.1]
+    from fundmodel.data.authorities import authorities_from_frame
+    la = authorities_from_frame(frame_la, "test", geography="custom")
+    f = NeedsFormula(name="t", area_cost_adjustment="aca", indicators=(
+        Indicator(name="top", column="x0", weight=1.0,
+                  transform=IndicatorTransform(threshold=5.0)),))
+    sources = allocate(f, la, 10.0).sources()
+    assert "indicator 'top': max(0, x0 - 5)" in sources
+    assert "aca: supplied by the user" in sources and "x0: supplied by the user" in sources
+
+
+def test_a_zero_pot_has_no_share_of_the_pot_and_no_warning() -> None:
+    import warnings
+    res = allocate(formula_for([1.0]), synthetic_authorities([[1.0], [3.0]]), 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        frame = res.to_frame()
+    assert frame["amount"].tolist() == [0.0, 0.0]
+    assert frame["amount_share"].isna().all()
+
+
+def test_html_lists_a_few_councils_once_each() -> None:
+    import re
+    # three councils: all of them, largest first (380, 335, 285), none twice
+    codes = re.findall(r"<tr><td>(E\d+)</td>", _floored()._repr_html_())
+    assert codes == ["E06900000", "E06900002", "E06900001"]
+
+
+def test_html_eleven_councils_leaves_out_the_middle_one() -> None:
+    import re
+    # 1..11 children, amounts in proportion: the five largest (10..6) and the five
+    # smallest (4..0); council 5, the median, is left out
+    la = synthetic_authorities([[float(c)] for c in range(1, 12)])
+    codes = re.findall(r"<tr><td>E069000(\d\d)</td>",
+                       allocate(formula_for([1.0]), la, 66.0)._repr_html_())
+    assert codes == ["10", "09", "08", "07", "06", "04", "03", "02", "01", "00"]

@@ -135,3 +135,10 @@ def test_transformed_indicator_values_describe_and_threshold() -> None:
     simple = Indicator(name="s", column="x0", weight=1.0,
                        transform=IndicatorTransform(threshold="england_average"))
     assert simple.threshold_used(LA) == 20.0
+
+
+def test_an_england_average_weighted_by_fractions() -> None:
+    # weights summing to less than one (shares of a population) still weight the average
+    avg = IndicatorTransform(threshold="england_average")
+    x = np.array([10.0, 30.0, 20.0])
+    assert avg.threshold_value(x, np.array([0.25, 0.25, 0.0])) == 20.0  # (2.5 + 7.5) / 0.5

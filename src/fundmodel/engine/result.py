@@ -238,7 +238,7 @@ class Allocation:
         True
         """
         frame = self.to_frame().sort_values(["amount", "code"], ascending=[False, True])
-        head = pd.concat([frame.head(5), frame.tail(5)])
+        head = frame if len(frame) <= 10 else pd.concat([frame.head(5), frame.tail(5)])
         extra = [c for c in ("per_child", "change") if c in frame]
         titles = {"per_child": "£ per child", "change": "change vs baseline"}
 
@@ -274,7 +274,9 @@ class Allocation:
                  else ""]
         against = (f" against the baseline column {damping.baseline}" if damping.baseline
                    else " against a baseline")
-        scale = (f"; gains scaled by {self.gain_scale[0]:.4f} to pay for the floor"
+        purpose = "to pay for the floor" if damping.floor is not None else \
+            "to share out what the ceiling holds back"
+        scale = (f"; gains scaled by {self.gain_scale[0]:.4f} {purpose}"
                  if self.gain_scale is not None else "")
         text = " and ".join(p for p in parts if p) + against + scale
         return f"<p><strong>Damping</strong>: {html.escape(text)}</p>"

@@ -279,8 +279,8 @@ def years_to_converge(
     start: FloatArray, target_share: FloatArray, pot: float, floor: FloatArray | None,
     ceiling: FloatArray | None, tolerance: float, horizon: int, *, max_years: int = 500,
 ) -> FloatArray:
-    """For one variant: the year (counting the horizon's years first) each council comes
-    within ``tolerance`` of its target, carrying on past the horizon at the last year's pot,
+    """For one variant: the year (counting the horizon's years first) from which each council
+    stays within ``tolerance`` of its target, carrying on past the horizon at the last year's pot,
     floors and ceilings with nothing left to phase (cash, prices flat); ``inf`` if never
     within ``max_years``. ``start`` holds the horizon's amounts, shape (years, councils)."""
     target = target_share * pot
@@ -303,7 +303,8 @@ def years_to_converge(
 
         now = np.abs(current[0] - target) <= tolerance * target + 0.01
         first[pending & now] = year
-        pending &= ~now
+        first[~now] = np.inf  # pushed out of its band again (gains scaled up): not there yet
+        pending = ~now
     return first
 
 
