@@ -306,7 +306,7 @@ def test_hhi() -> None:
     assert hhi(np.array([50.0, 50.0])) == 5000.0
     assert hhi(np.array([1.0, 3.0])) == pytest.approx(10_000 * (0.0625 + 0.5625))
     assert hhi(np.array([7.0])) == 10_000.0
-    with pytest.raises(ScenarioError, match="^HHI needs positive total spend$"):
+    with pytest.raises(ScenarioError, match=r"^HHI needs positive total spend$"):
         hhi(np.array([0.0, 0.0]))
 
 
@@ -429,7 +429,8 @@ def test_real_pool_by_second_implementation(tmp_path: Path) -> None:
     assert lines[0] == "Real (budget_source=data): custom membership"
     assert lines[2] == ("  excluded (no budget or no outturn): Slough (no budget (not in the "
                         f"budget data)); Southwark ({SOUTHWARK})")
-    assert lines[3] == f"  designated budgets: real budgets (budget_source=data: {res.budget_origin})"
+    assert lines[3] == ("  designated budgets: real budgets (budget_source=data: "
+                        f"{res.budget_origin})")
     assert lines[-2] == ("  RCCs range from -£6.3m to -£6.3m (negative = surplus); 0 of 1 short")
     assert lines[-1].startswith("  note: uses a flagged value: Salford (E08000006)")
     res.check_conservation()
