@@ -20,8 +20,15 @@ import pytest
 
 from fundmodel import authorities_from_frame
 from fundmodel.data.authorities import Authorities, load_authorities
-from fundmodel.errors import DataError, ScenarioError
-from fundmodel.scenarios.rcc import Membership, RCCResult, RCCScenario, hhi, real_budgets
+from fundmodel.errors import DataError, FormulaError, ScenarioError
+from fundmodel.scenarios.rcc import (
+    Membership,
+    RCCResult,
+    RCCScenario,
+    hhi,
+    real_budgets,
+    round_in_groups,
+)
 from fundmodel.scenarios.rcc.builtin import (
     CARE_REVIEW_RCC,
     GREATER_MANCHESTER,
@@ -434,3 +441,41 @@ def test_real_pool_by_second_implementation(tmp_path: Path) -> None:
     assert lines[-2] == ("  RCCs range from -£6.3m to -£6.3m (negative = surplus); 0 of 1 short")
     assert lines[-1].startswith("  note: uses a flagged value: Salford (E08000006)")
     res.check_conservation()
+
+
+def test_round_in_groups_by_hand() -> None:
+    pence = np.array([50.5, 49.5, 10.4, 10.4, 3.0, 0.7])
+    group = np.array([0, 0, 1, 1, -1, 1])
+    tiebreak = np.array([5, 4, 3, 2, 1, 0])
+    # group 0: 100 = 50 + 49 + 1, the tie going to the lower tiebreak (council 1); group 1:
+    # 21.5 rounds to 22 = 10 + 10 + 0 + 2, to the largest remainder (0.7) then the tie (.4)
+    out = round_in_groups(pence, group, 2, tiebreak)
+    assert out.tolist() == [50, 50, 10, 11, 0, 1] and out.dtype == np.int64
+    fixed = round_in_groups(pence, group, 2, tiebreak, totals=np.array([101, 21]))
+    assert fixed.tolist() == [51, 50, 10, 10, 0, 1]
+    assert round_in_groups(np.array([1.2, 2.6]), np.array([-1, -1]), 0,
+                           np.arange(2)).tolist() == [0, 0]
+    with pytest.raises(ScenarioError, match=re.escape(
+            "internal rounding error: group totals differ from their parts")):
+        round_in_groups(pence, group, 2, tiebreak, totals=np.array([97, 21]))
+    with pytest.raises(ScenarioError, match="internal rounding error"):
+        round_in_groups(pence, group, 2, tiebreak, totals=np.array([100, 30]))
+
+
+def test_result_arrays_are_whole_pence() -> None:
+    res = _five_result()
+    for name in ("spend_pence", "budget_pence", "contribution_pence", "pays_pence",
+                 "settlement_pence"):
+        assert getattr(res, name).dtype == np.int64, name
+    assert res.group.tolist() == [0, 0, -1, 0, 1]
+    assert res.included.tolist() == [True, True, True, False, True]
+    assert res.membership.name == "Two pools" and res.rcc_names == ("North", "South")
+    assert res.spend_origin == ("data", "data", "data", "missing", "data")
+    assert res.exclusion_reasons == () and res.budget_origin == "" and res.notes == ()
+
+
+def test_budget_column_too_large() -> None:
+    huge = _five(lac_budget=[1.0, 2e16, 3.0, 4.0, 5.0])
+    with pytest.raises(FormulaError, match=re.escape(
+            "placement budget for E06000002 Middlesbrough is £20,000,000,000,000,000.00")):
+        _column_scenario().run(huge)
