@@ -541,3 +541,24 @@ def test_funding_gap_missing_values() -> None:
     with pytest.raises(FormulaError, match=re.escape(
             "cost formula 'nf' names no funding_columns (spend)")):
         funding_gap(la, costs=no_spend)
+
+
+def test_funding_gap_default_costs_balance_nationally() -> None:
+    # the default unit costs are averages over the councils given: no national gap
+    three = ["E06000001", "E06000003", "E08000006"]
+    gap = funding_gap(load_authorities().select(three))
+    eng = gap.iloc[-1]
+    assert gap["code"].tolist() == [*three, "E92000001"] and eng["name"] == "England"
+    assert eng["gap"] == pytest.approx(0.0, abs=1.0) and eng["spend"] > 0
+    assert gap["gap"].iloc[:3].abs().sum() > 0
+    everyone = funding_gap(missing="exclude")
+    assert len(everyone) == 154
+    assert everyone["name"].iloc[-1] == "England (149 councils with complete data)"
+
+
+def test_overspend_by_line_counts_are_integers(tmp_path: Path) -> None:
+    path = tmp_path / "budgets.csv"
+    path.write_text(BUDGETS)
+    lines = overspend_by_line("2023-24", str(path), load_authorities().select(REAL))
+    assert lines["councils"].dtype.kind == "i" and lines["overspending"].dtype.kind == "i"
+    assert lines["complete"].dtype == bool

@@ -479,3 +479,20 @@ def test_budget_column_too_large() -> None:
     with pytest.raises(FormulaError, match=re.escape(
             "placement budget for E06000002 Middlesbrough is £20,000,000,000,000,000.00")):
         _column_scenario().run(huge)
+
+
+def test_fractional_weights_and_balanced_pools() -> None:
+    # weights below one in total still share: North's 45,000 split 0.25 : 0.5
+    la = _five(cla=[0.25, 0.5, 5.0, 7.0, 0.1])
+    res = _column_scenario(share_shortfall_by="cla").run(la)
+    assert res.settlement_pence.tolist() == [1_500_000, 3_000_000, 0, 0, -2_400_000]
+    # no overspend and no saving: every pool balances, so zero weights need no sharing
+    zero = _five(cla=[0.0, 0.0, 5.0, 7.0, 0.0])
+    sc = RCCScenario.model_validate({
+        "header": {"title": "Balanced", "assumes": "none"}, "budget_source": "assumed",
+        "overspend_rate": 0.0, "share_shortfall_by": "cla", "missing_spend": "exclude",
+        "membership": TWO_POOLS})
+    balanced = sc.run(zero)
+    assert balanced.settlement_pence.tolist() == [0] * 5
+    assert balanced.budget_pence.tolist() == balanced.spend_pence.tolist()
+    assert balanced.national()["spending_power_shortfall"] == 0.0
