@@ -562,3 +562,11 @@ def test_overspend_by_line_counts_are_integers(tmp_path: Path) -> None:
     lines = overspend_by_line("2023-24", str(path), load_authorities().select(REAL))
     assert lines["councils"].dtype.kind == "i" and lines["overspending"].dtype.kind == "i"
     assert lines["complete"].dtype == bool
+
+
+def test_revenue_line_without_any_budget(tmp_path: Path) -> None:
+    path = tmp_path / "budgets.csv"
+    with pytest.raises(DataError, match=re.escape(
+            f"no safeguarding budgets for 2023-24 in budget file {path} (budgets exist for no "
+            "period). Choose periods")):
+        _revenue(tmp_path, line="325", periods=["2023-24"], assumed_overspend_pct=None)

@@ -496,3 +496,14 @@ def test_fractional_weights_and_balanced_pools() -> None:
     assert balanced.settlement_pence.tolist() == [0] * 5
     assert balanced.budget_pence.tolist() == balanced.spend_pence.tolist()
     assert balanced.national()["spending_power_shortfall"] == 0.0
+
+
+def test_real_budget_negative(tmp_path: Path) -> None:
+    path = tmp_path / "b.csv"
+    path.write_text("code,period,line,budget\nE06000001,2023-24,313,-5000\n"
+                    "E06000002,2023-24,313,10\n")
+    real = real_budgets("2023-24", str(path), load_authorities().select(REAL[:2]))
+    assert real.reasons == ("RA looked-after budget is negative (-£5,000.0, net of income): a "
+                            "pool cannot take a negative amount", "")
+    np.testing.assert_array_equal(real.spend, [np.nan, RO3_LAC["E06000002"]])
+    np.testing.assert_array_equal(real.budget, [np.nan, 10.0])
