@@ -294,3 +294,49 @@ def test_allocation_scenario() -> None:
     with pytest.raises(Exception, match=re.escape(
             "transforms name unknown indicator(s) ['c']; the formula has ['a', 'b']")):
         AllocationScenario.model_validate({**base, "transforms": {"c": {"cap": 3.0}}})
+
+
+def test_years_to_converge_and_ceilings_by_hand() -> None:
+    # council 2 falls 5% a year from 631.75 and is within 0.5% of 450 after
+    # ceil(log(452.25 / 631.75) / log(0.95)) = 7 more years: 9 in all, and the gainers with it
+    assert _floored().to_frame()["years_to_converge"].tolist() == [9.0] * 6
+    assert _floored().slowest() == ("Council 0", 9.0)
+    assert _plain().to_frame()["years_to_converge"].tolist() == [2.0] * 6
+    la = _la()
+    base = pd.Series([100.0, 200.0, 700.0], index=la.codes, name="now")
+    target = pd.Series([3.0, 3.0, 4.0], index=la.codes, name="need")
+    # halfway aims 200, 250, 550; council 0 held at +80% (180), its 20 going to council 1
+    capped = transition(target, base, TransitionPlan(years=["2026-27"], pots=[1000],
+                                                     phasing=[0.5], ceiling=0.8), la)
+    frame = capped.to_frame()
+    assert frame["amount"].tolist() == [180.0, 270.0, 550.0]
+    assert frame["ceiling_bound"].tolist() == [True, False, False]
+    assert frame["years_to_converge"].tolist() == [2.0] * 3
+    lines = capped.summary().splitlines()
+    assert lines[1] == "  phasing 0.5; floor none; ceiling +80.0% (cash terms)"
+    assert lines[2] == ("  2026-27: pot £1.0k; 0 councils at the floor, 1 at a ceiling; gains "
+                        "scaled by 1.4000")
+    assert lines[3] == (
+        "  WARNING: the floors make the target unreachable in 1 year(s): after 1 year(s) only 0 "
+        "of 3 councils are within 0.5% of target; Council 0 would need 2 years (continuing at "
+        "the last year's pot and floors)")
+    # at +50% and halfway phasing council 0 never reaches its target
+    never = transition(target, base, TransitionPlan(years=["2026-27"], pots=[1000],
+                                                    phasing=[0.5], ceiling=0.5), la)
+    assert never.to_frame()["amount"].tolist() == [150.0, 300.0, 550.0]
+    assert never.summary().splitlines()[-1].endswith(
+        "only 1 of 3 councils are within 0.5% of target; Council 0 would never get there at "
+        "these floors (continuing at the last year's pot and floors)")
+    assert never.slowest() == ("Council 0", float("inf"))
+
+
+def test_tolerance_shown_in_whole_percent() -> None:
+    la = _la()
+    base = pd.Series([100.0, 200.0, 700.0], index=la.codes, name="now")
+    target = pd.Series([3.0, 3.0, 4.0], index=la.codes, name="need")
+    res = transition(target, base, TransitionPlan(years=["2026-27"], pots=[1000],
+                                                  phasing=[1.0], tolerance=0.01), la)
+    assert res.summary().splitlines()[-1] == (
+        "  after 1 year(s) all 3 councils are within 1% of target")
+    # 1% of target plus a penny counts as there
+    assert res.within_tolerance().tolist() == [[True] * 3]
