@@ -314,6 +314,8 @@ def test_revenue_budgets_data_and_assumed(tmp_path: Path) -> None:
     assert frame["budget_is_assumed"].tolist() == [False, True] * 3
     assert frame["included"].tolist() == [True, True, True, True, False, True]
     assert res.budget_is_assumed and res.budget_source == ("data", "assumed")
+    assert res.budget.dtype == np.float64 and res.outturn.dtype == np.float64
+    assert frame["outturn"].dtype == np.float64
     lines = res.summary().splitlines()
     assert lines[0] == ("Rev: 3 councils, 2023-24..2024-25 (budgets: data in some years, "
                         "ASSUMED in others)")
