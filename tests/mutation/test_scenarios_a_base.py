@@ -33,6 +33,9 @@ def test_relative_paths_follow_the_scenario_file(tmp_path: Path) -> None:
     sc = load_scenario(tmp_path / "s.yaml")
     assert sc.data.path == str(tmp_path / "sub" / "b.csv")  # type: ignore[attr-defined]
     assert input_files(sc) == [tmp_path / "sub" / "b.csv"]
+    other = load_scenario_text(CSV_SCENARIO.replace("sub/b.csv", "/data/c.csv"))
+    assert input_files([sc, other]) == [tmp_path / "sub" / "b.csv", Path("/data/c.csv")]
+    assert input_files((other, sc)) == [Path("/data/c.csv"), tmp_path / "sub" / "b.csv"]
     absolute = CSV_SCENARIO.replace("sub/b.csv", "/data/b.csv")
     (tmp_path / "a.yaml").write_text(absolute)
     assert load_scenario(tmp_path / "a.yaml").data.path == "/data/b.csv"  # type: ignore[attr-defined]

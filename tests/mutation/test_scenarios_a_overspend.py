@@ -405,6 +405,7 @@ def test_embedded_and_published_comparison() -> None:
     assert measured["overspend_gbp"] == csc["overspend"]
     assert measured["label"] == "fundmodel, 2023-24: RA line 330 vs RO3 outturn"
     assert measured["unit"] == "PERCENT" and measured["difference_pp"] == 0.0
+    assert measured["source"] == "fundmodel/data budgets.csv, series.csv"
     assert measured["why_different"].startswith(
         "RA net current expenditure budget (set before the year) against RO3 net current "
         "expenditure outturn, total children's social care; 131 of 138 councils with both "
@@ -572,3 +573,13 @@ def test_revenue_line_without_any_budget(tmp_path: Path) -> None:
             f"no safeguarding budgets for 2023-24 in budget file {path} (budgets exist for no "
             "period). Choose periods")):
         _revenue(tmp_path, line="325", periods=["2023-24"], assumed_overspend_pct=None)
+
+
+def test_revenue_budget_file_with_another_council(tmp_path: Path) -> None:
+    path = tmp_path / "budgets.csv"
+    path.write_text(BUDGETS + "E06000003,2023-24,csc,1000\n")
+    fields = {"source": "budgets", "line": "csc", "periods": ["2023-24"], "path": str(path)}
+    sc = OverspendScenario.model_validate({"header": {"title": "Rev", "assumes": "file"},
+                                           "data": fields, "missing": "exclude"})
+    with pytest.raises(DataError, match="E06000003"):
+        sc.run(load_authorities().select(REAL))

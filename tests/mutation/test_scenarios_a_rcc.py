@@ -195,6 +195,7 @@ def test_summary_and_html_by_hand() -> None:
     right = "<td style='text-align:right'>"
     assert (f"<tr><td>North</td>{right}2</td>{right}£0.2m</td>{right}£0.3m</td>"
             f"{right}£45.0k</td></tr>") in page
+    assert f"{right}£45.0k</td></tr><tr><td>South</td>" in page
     assert (f"<tr><td>South</td>{right}1</td>{right}£0.1m</td>{right}£0.1m</td>"
             f"{right}-£24.0k</td></tr>") in page
     assert page.endswith(f"</tbody></table><small>fundmodel {res.version}; use .to_frame() "

@@ -216,6 +216,13 @@ def test_bad_targets_and_baselines() -> None:
             "'E06900005', 'E06900006', 'E06900007']..., extra ['E06999999']")):
         transition(pd.Series(1.0, index=many.codes), pd.Series([1.0], index=["E06999999"]),
                    plan, many)
+    nine = [f"E0699999{i}" for i in range(9)]
+    with pytest.raises(DataError, match=re.escape(
+            f"missing [], extra {nine[:8]}...")):
+        transition(pd.Series(1.0, index=[*la.codes, *nine]), "baseline", plan, la)
+    eight = nine[:8]
+    with pytest.raises(DataError, match=re.escape(f"missing [], extra {eight}") + "$"):
+        transition(pd.Series(1.0, index=[*la.codes, *eight]), "baseline", plan, la)
     twice = pd.Series([1.0, 1.0, 1.0, 1.0], index=[*la.codes, la.codes[0]])
     with pytest.raises(DataError, match=re.escape(
             "transition target: the Series must be indexed by the councils' ONS codes, each "
