@@ -274,8 +274,8 @@ class Allocation:
                  else ""]
         against = (f" against the baseline column {damping.baseline}" if damping.baseline
                    else " against a baseline")
-        purpose = "to pay for the floor" if damping.floor is not None else \
-            "to share out what the ceiling holds back"
+        purpose = ("to pay for the floor" if damping.floor is not None
+                   else "to share out what the ceiling holds back")
         scale = (f"; gains scaled by {self.gain_scale[0]:.4f} {purpose}"
                  if self.gain_scale is not None else "")
         text = " and ".join(p for p in parts if p) + against + scale
